@@ -1,0 +1,51 @@
+package org.ecrl4j.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The root command. Exit codes: 0 success, 1 failure, 2 bad usage. Each subcommand is one class,
+ * registered here.
+ */
+@Command(
+        name = "ecrl4j",
+        mixinStandardHelpOptions = true,
+        versionProvider = EcrlCommand.Version.class,
+        description = "Event-level Causal Representation Learning for video classification.",
+        subcommands = {CommandLine.HelpCommand.class, DemoCommand.class})
+public final class EcrlCommand implements Runnable {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing subcommand");
+    }
+
+    /** The command line with the project's exit codes and error handling. */
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new EcrlCommand());
+        cl.setExecutionExceptionHandler(
+                (ex, cmd, parsed) -> {
+                    cmd.getErr().println("error: " + ex.getMessage());
+                    if (System.getenv("ECRL4J_DEBUG") != null) {
+                        ex.printStackTrace(cmd.getErr());
+                    }
+                    return 1;
+                });
+        return cl;
+    }
+
+    /** Version from the jar manifest, or "dev" when run from classes. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"ecrl4j " + codeVersion()};
+        }
+    }
+
+    /** The code version recorded in provenance. */
+    public static String codeVersion() {
+        String v = EcrlCommand.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+}

@@ -1,0 +1,2 @@
+/** Small shared utilities: atomic file writing. */
+package org.ecrl4j.util;
