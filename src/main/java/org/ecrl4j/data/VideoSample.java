@@ -16,7 +16,7 @@ import java.util.Map;
  */
 public record VideoSample(Path path, String label, String split, Segment segment, Map<String, String> attributes) {
     public VideoSample {
-        attributes = Map.copyOf(attributes);
+        attributes = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(attributes));
     }
 
     /** A time segment in seconds, {@code 0 <= start < end}. */
