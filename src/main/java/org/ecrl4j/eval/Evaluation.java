@@ -1,0 +1,88 @@
+package org.ecrl4j.eval;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Classification metrics of MODEL.md section 7 for one set of predictions.
+ *
+ * @param count number of videos
+ * @param acc1 top-1 accuracy
+ * @param acc5 top-k accuracy with k = min(5, L) (see {@code topK})
+ * @param topK the k of {@code acc5}: 5, or L when there are fewer than 5 classes
+ * @param meanClassAcc mean over the classes present of their top-1 recall
+ * @param confusion confusion[true][predicted] counts, L x L
+ */
+public record Evaluation(int count, double acc1, double acc5, int topK, double meanClassAcc, int[][] confusion) {
+
+    /**
+     * Computes the metrics from logits.
+     *
+     * @param logits N rows of L scores, flattened row-major
+     * @param labels N true classes
+     * @param classes L
+     */
+    public static Evaluation of(float[] logits, long[] labels, int classes) {
+        int n = labels.length;
+        if (logits.length != (long) n * classes) {
+            throw new IllegalArgumentException(logits.length + " logits for " + n + " videos x " + classes
+                    + " classes");
+        }
+        int k = Math.min(5, classes);
+        int[][] confusion = new int[classes][classes];
+        int top1 = 0;
+        int topk = 0;
+        for (int i = 0; i < n; i++) {
+            int y = (int) labels[i];
+            if (y < 0 || y >= classes) {
+                throw new IllegalArgumentException("Label " + y + " of video " + i + " is outside [0, " + classes + ")");
+            }
+            float truth = logits[i * classes + y];
+            int better = 0;
+            int argmax = 0;
+            for (int c = 0; c < classes; c++) {
+                float v = logits[i * classes + c];
+                if (v > truth || (v == truth && c < y)) {
+                    better++;
+                }
+                if (v > logits[i * classes + argmax]) {
+                    argmax = c;
+                }
+            }
+            confusion[y][argmax]++;
+            top1 += argmax == y ? 1 : 0;
+            topk += better < k ? 1 : 0;
+        }
+        return new Evaluation(n, n == 0 ? 0 : (double) top1 / n, n == 0 ? 0 : (double) topk / n, k,
+                meanClassAccuracy(confusion), confusion);
+    }
+
+    /** Mean over the classes that occur of correct / occurrences (rows of the confusion matrix). */
+    public static double meanClassAccuracy(int[][] confusion) {
+        double sum = 0;
+        int present = 0;
+        for (int c = 0; c < confusion.length; c++) {
+            int total = 0;
+            for (int v : confusion[c]) {
+                total += v;
+            }
+            if (total > 0) {
+                sum += (double) confusion[c][c] / total;
+                present++;
+            }
+        }
+        return present == 0 ? 0 : sum / present;
+    }
+
+    /** The JSON form: acc1, acc5, mean_class_acc, top_k, count, confusion. */
+    public Map<String, Object> toJson() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("acc1", acc1);
+        m.put("acc5", acc5);
+        m.put("mean_class_acc", meanClassAcc);
+        m.put("top_k", topK);
+        m.put("count", count);
+        m.put("confusion", confusion);
+        return m;
+    }
+}

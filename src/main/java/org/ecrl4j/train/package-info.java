@@ -1,0 +1,2 @@
+/** Training loops, run folders and their provenance. */
+package org.ecrl4j.train;
