@@ -183,6 +183,7 @@ public final class FeatureSet {
         NDArray fv = manager.create(parts[0], shape);
         NDArray fs = manager.create(parts[1], shape);
         NDArray fc = manager.create(parts[2], shape);
-        return new NDList(fv, fs, fc, manager.create(y));
+        NDArray labels = manager.create(y);
+        return new NDList(fv, fs, fc, labels);
     }
 }

@@ -100,7 +100,7 @@ public final class BackdoorAdjustment extends AbstractBlock {
             NDArray kz = Layers.local(key.forward(ps, new NDList(z), training).head(), step); // (K,d_a)
             NDArray scores;
             if (attention == BdAttention.DOT) {
-                scores = q.matMul(kz.transpose()).div(Math.sqrt(attentionWidth)); // (B,K)
+                scores = Layers.scale(q.matMul(kz.transpose()), 1 / Math.sqrt(attentionWidth)); // (B,K)
             } else {
                 NDArray hidden = q.expandDims(1).add(kz.expandDims(0)).tanh(); // (B,K,d_a)
                 scores = additiveScore.forward(ps, new NDList(hidden), training).head().squeeze(-1);

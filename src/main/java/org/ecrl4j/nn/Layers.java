@@ -13,6 +13,17 @@ final class Layers {
     }
 
     /**
+     * {@code x * factor}, with the factor held as an array in x's manager. DJL's
+     * {@code NDArray.div(Number)} and {@code mul(Number)} close their scalar right after the call,
+     * while autograd keeps a pointer to it for the backward pass; the scalar's memory can then be
+     * collected and reused before backward runs, which showed here as random NaN gradients.
+     * Keeping the scalar alive until the step's manager closes avoids that.
+     */
+    static NDArray scale(NDArray x, double factor) {
+        return x.mul(x.getManager().create((float) factor));
+    }
+
+    /**
      * Re-homes an array computed from parameters alone (for example W_k Z) to the manager of the
      * step's inputs, so that it is freed with the step and not kept alive by the model.
      */

@@ -46,7 +46,7 @@ public final class TemporalSelfAttention extends AbstractBlock {
         NDArray q = query.forward(ps, new NDList(h), training).head();
         NDArray k = key.forward(ps, new NDList(h), training).head();
         NDArray v = value.forward(ps, new NDList(h), training).head();
-        NDArray scores = q.matMul(k.transpose(0, 2, 1)).div(Math.sqrt(width)); // (B,T,T)
+        NDArray scores = Layers.scale(q.matMul(k.transpose(0, 2, 1)), 1 / Math.sqrt(width)); // (B,T,T)
         NDArray attention = scores.softmax(-1);
         return new NDList(x.add(attention.matMul(v)));
     }

@@ -47,8 +47,9 @@ public final class HeadModel implements AutoCloseable {
         this.head = head;
         this.dictionary = dictionary;
         if (dictionary != null) {
-            head.setConfounders(manager.create(dictionary.flatEntries(), new Shape(dictionary.size(), dictionary.width())),
-                    manager.create(dictionary.prior()));
+            NDArray z = manager.create(dictionary.flatEntries(), new Shape(dictionary.size(), dictionary.width()));
+            NDArray p = manager.create(dictionary.prior());
+            head.setConfounders(z, p);
         }
     }
 

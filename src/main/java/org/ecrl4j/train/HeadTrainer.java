@@ -120,7 +120,7 @@ public final class HeadTrainer {
         int n = train.count();
         int stepsPerEpoch = (n + options.batchSize() - 1) / options.batchSize();
         Optimizer adam = Optimizer.adam()
-                .optLearningRateTracker(update -> options.learningRateAt((update - 1) / stepsPerEpoch,
+                .optLearningRateTracker((ai.djl.training.tracker.Tracker) update -> options.learningRateAt((update - 1) / stepsPerEpoch,
                         ((update - 1) % stepsPerEpoch) / (double) stepsPerEpoch))
                 .optWeightDecays(options.weightDecay())
                 .build();
@@ -163,7 +163,7 @@ public final class HeadTrainer {
                         NDArray grad = weight.getGradient();
                         grad.attach(stepManager);
                         adam.update(p.getValue().getId(), weight, grad);
-                        grad.subi(grad);
+                        grad.subi(grad); // gradients accumulate in the PyTorch engine
                     }
                     float l = loss.getFloat();
                     if (!Float.isFinite(l)) {

@@ -70,6 +70,10 @@ public record TrainOptions(int epochs, int batchSize, float learningRate, float 
         return new TrainOptions(epochs, batchSize, lr, weightDecay, schedule, decayEvery, decayFactor, seed, keepBest);
     }
 
+    public TrainOptions withStepDecay(int every, float factor) {
+        return new TrainOptions(epochs, batchSize, learningRate, weightDecay, Schedule.STEP, every, factor, seed, keepBest);
+    }
+
     public TrainOptions withSeed(long s) {
         return new TrainOptions(epochs, batchSize, learningRate, weightDecay, schedule, decayEvery, decayFactor, s, keepBest);
     }
