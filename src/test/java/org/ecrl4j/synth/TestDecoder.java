@@ -18,6 +18,7 @@ final class TestDecoder {
     private TestDecoder() {}
 
     static List<RgbFrame> decode(Path file) throws Exception {
+        avutil.av_log_set_level(avutil.AV_LOG_ERROR); // no stream dump on every open
         List<RgbFrame> out = new ArrayList<>();
         try (FFmpegFrameGrabber g = new FFmpegFrameGrabber(file.toString())) {
             g.setPixelFormat(avutil.AV_PIX_FMT_RGB24);
