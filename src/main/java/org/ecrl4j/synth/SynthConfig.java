@@ -1,0 +1,63 @@
+package org.ecrl4j.synth;
+
+import java.util.Objects;
+
+/**
+ * The parameters of one benchmark, validated once here (each message names the option and value).
+ *
+ * @param classes number of classes, even (whole time-reversed pairs), 2 to 10
+ * @param perClass train videos per class; the other splits scale with it (defaults at 60)
+ * @param size frame side in pixels, even, 16 to 1024
+ * @param frames frames per video, at least {@value #SAMPLED_FRAMES} (the number evaluation samples)
+ * @param fps frame rate written in the video files
+ * @param bgBias probability that a train/val/iid video shows its class's home background
+ * @param objBias probability that a train/val/iid video shows its class's home shape
+ * @param seed the global seed
+ * @param codec the video codec
+ */
+public record SynthConfig(int classes, int perClass, int size, int frames, double fps, double bgBias,
+        double objBias, long seed, VideoCodec codec) {
+    /** Frames evaluation samples per video (BENCHMARK.md: 16 frames, 8 sampled). */
+    public static final int SAMPLED_FRAMES = 8;
+
+    public SynthConfig {
+        EventClass.first(classes); // validates the class count
+        if (perClass < 1) {
+            throw new IllegalArgumentException("per-class must be at least 1, got " + perClass);
+        }
+        if (size < 16 || size > 1024 || size % 2 != 0) {
+            throw new IllegalArgumentException("size must be an even number of pixels from 16 to 1024, got " + size);
+        }
+        if (frames < SAMPLED_FRAMES || frames > 10_000) {
+            throw new IllegalArgumentException("frames must be from " + SAMPLED_FRAMES + " to 10000, got " + frames);
+        }
+        if (!(fps > 0 && fps <= 240)) {
+            throw new IllegalArgumentException("fps must be in (0, 240], got " + fps);
+        }
+        if (!(bgBias >= 0 && bgBias <= 1)) {
+            throw new IllegalArgumentException("bg-bias must be in [0, 1], got " + bgBias);
+        }
+        if (!(objBias >= 0 && objBias <= 1)) {
+            throw new IllegalArgumentException("obj-bias must be in [0, 1], got " + objBias);
+        }
+        Objects.requireNonNull(codec, "codec");
+    }
+
+    /** The defaults of BENCHMARK.md with the given seed. */
+    public static SynthConfig defaults(long seed) {
+        return new SynthConfig(6, Split.DEFAULT_PER_CLASS, 48, 16, 8, 0.9, 0.8, seed, VideoCodec.H264);
+    }
+
+    /**
+     * The frames evaluation samples: the centre frame of each of {@code count} equal segments of
+     * {@code frames} frames, {@code floor((i + 0.5) * frames / count)}; for 16 frames and 8 samples,
+     * frames 1, 3, ..., 15.
+     */
+    public static int[] sampledFrames(int frames, int count) {
+        int[] idx = new int[count];
+        for (int i = 0; i < count; i++) {
+            idx[i] = (int) Math.floor((i + 0.5) * frames / count);
+        }
+        return idx;
+    }
+}
