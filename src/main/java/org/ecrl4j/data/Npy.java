@@ -44,6 +44,9 @@ public final class Npy {
 
     /** Reads a {@code .npy} file. Every error names the file and says what to do. */
     public static NpyArray read(Path file) throws IOException {
+        if (Files.isDirectory(file)) {
+            throw new IOException(file + ": is a folder, not a .npy file; give the path of a file written by np.save");
+        }
         long fileSize;
         try {
             fileSize = Files.size(file);

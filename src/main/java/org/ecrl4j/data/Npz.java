@@ -38,6 +38,9 @@ public final class Npz {
         if (!Files.exists(file)) {
             throw new NoSuchFileException(file.toString(), null, "no such .npz file");
         }
+        if (Files.isDirectory(file)) {
+            throw new IOException(file + ": is a folder, not a .npz file; give the path of a file written by np.savez");
+        }
         Map<String, NpyArray> out = new LinkedHashMap<>();
         ZipFile zip;
         try {

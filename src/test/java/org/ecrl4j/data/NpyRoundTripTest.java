@@ -210,6 +210,10 @@ class NpyRoundTripTest {
         assertTrue(e.getMessage().startsWith(text + ": not a NumPy .npy file"), e.getMessage());
         e = assertThrows(IOException.class, () -> Npy.read(NpyFixturesTest.DIR.resolve("features_compressed.npz")));
         assertTrue(e.getMessage().contains("is a .npz (zip) archive"), e.getMessage());
+        e = assertThrows(IOException.class, () -> Npy.read(tmp));
+        assertEquals(tmp + ": is a folder, not a .npy file; give the path of a file written by np.save", e.getMessage());
+        e = assertThrows(IOException.class, () -> Npz.read(tmp));
+        assertTrue(e.getMessage().startsWith(tmp + ": is a folder"), e.getMessage());
         e = assertThrows(IOException.class, () -> Npy.read(tmp.resolve("missing.npy")));
         assertTrue(e.getMessage().contains("missing.npy"), e.getMessage());
         byte[] cutHeader = java.util.Arrays.copyOf(npy(1, "{'descr': '<f4', 'fortran_order': False, 'shape': (1,), }",

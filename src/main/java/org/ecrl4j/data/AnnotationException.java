@@ -1,0 +1,42 @@
+package org.ecrl4j.data;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * A malformed dataset annotation: the message names the file, the line when there is one, what
+ * is wrong and how to fix it, as {@code FILE:LINE: what; fix}.
+ */
+public final class AnnotationException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    private final transient Path file;
+    private final long line;
+
+    /**
+     * @param file the annotation file or dataset folder
+     * @param line the 1-based line, or 0 when the problem has no single line
+     * @param message what is wrong and how to fix it
+     */
+    public AnnotationException(Path file, long line, String message) {
+        super(file + (line > 0 ? ":" + line : "") + ": " + message);
+        this.file = file;
+        this.line = line;
+    }
+
+    /** Like {@link #AnnotationException(Path, long, String)}, keeping the underlying cause. */
+    public AnnotationException(Path file, long line, String message, Throwable cause) {
+        this(file, line, message);
+        initCause(cause);
+    }
+
+    /** The annotation file or dataset folder at fault. */
+    public Path file() {
+        return file;
+    }
+
+    /** The 1-based line at fault, or 0 when the problem has no single line. */
+    public long line() {
+        return line;
+    }
+}
