@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = EcrlCommand.Version.class,
         description = "Event-level Causal Representation Learning for video classification.",
-        subcommands = {CommandLine.HelpCommand.class, DemoCommand.class, SynthCommand.class})
+        subcommands = {CommandLine.HelpCommand.class, DemoCommand.class, SynthCommand.class, TrainCommand.class, EvalCommand.class})
 public final class EcrlCommand implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -26,10 +26,12 @@ public final class EcrlCommand implements Runnable {
         CommandLine cl = new CommandLine(new EcrlCommand());
         cl.setExecutionExceptionHandler(
                 (ex, cmd, parsed) -> {
-                    cmd.getErr().println("error: " + ex.getMessage());
+                    java.io.PrintWriter err = cmd.getErr();
+                    err.println("error: " + ex.getMessage());
                     if (System.getenv("ECRL4J_DEBUG") != null) {
-                        ex.printStackTrace(cmd.getErr());
+                        ex.printStackTrace(err);
                     }
+                    err.flush();
                     return 1;
                 });
         return cl;

@@ -227,7 +227,10 @@ public final class HeadModel implements AutoCloseable {
         head.initialize(manager);
         try (InputStream in = new BufferedInputStream(Files.newInputStream(params))) {
             head.loadParameters(manager, new DataInputStream(in));
-        } catch (MalformedModelException | RuntimeException e) {
+            if (in.read() != -1) {
+                throw new MalformedModelException("the file holds parameters this configuration does not have");
+            }
+        } catch (MalformedModelException | IOException | RuntimeException e) {
             manager.close();
             throw new IOException(params + " does not match configuration " + config.name() + " (T="
                     + shape.frames() + ", d=" + shape.width() + ", L=" + shape.classes() + "): " + e.getMessage(), e);

@@ -1,0 +1,84 @@
+package org.ecrl4j.cli;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.ecrl4j.data.FeatureSet;
+import org.ecrl4j.eval.Evaluation;
+import org.ecrl4j.train.HeadModel;
+import org.ecrl4j.train.RunFolder;
+import org.ecrl4j.util.AtomicFiles;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** Evaluates a trained run on a feature file. */
+@Command(name = "eval", mixinStandardHelpOptions = true,
+        description = {"Evaluate a run on cached features: Acc@1, Acc@5, mean class accuracy and the",
+            "confusion matrix, written to RUN_DIR/eval-<name>.json and confusion-<name>.csv."})
+public final class EvalCommand implements Callable<Integer> {
+    @Option(names = "--run", required = true, paramLabel = "RUN_DIR", description = "folder written by ecrl4j train")
+    Path run;
+
+    @Option(names = "--features", required = true, paramLabel = "TEST.npz", description = "features to evaluate")
+    Path features;
+
+    @Option(names = "--name", paramLabel = "NAME", description = "name of the result files (default: the file's stem)")
+    String name;
+
+    @Option(names = "--json", description = "print JSON (acc1, acc5, mean_class_acc, ...) on standard output")
+    boolean json;
+
+    @Mixin ThreadsOption threads;
+
+    @Override
+    public Integer call() throws Exception {
+        threads.apply();
+        RunFolder.RunConfig config = RunFolder.readConfig(run);
+        FeatureSet set = FeatureSet.load(features);
+        try (HeadModel model = HeadModel.load(run, config.head(), config.shape())) {
+            model.checkCompatible(set, features.toString());
+            int classes = config.shape().classes();
+            if (set.classesSeen() > classes) {
+                throw new IllegalArgumentException(features + ": labels go up to " + (set.classesSeen() - 1)
+                        + " but the run was trained for " + classes + " classes");
+            }
+            Evaluation e = Evaluation.of(model.logits(set, 64), set.labels(), classes);
+            String stem = name != null ? name : features.getFileName().toString().replaceFirst("\\.npz$", "");
+            Map<String, Object> result = new LinkedHashMap<>(e.toJson());
+            result.put("features", features.toAbsolutePath().toString());
+            result.put("features_sha256", RunFolder.sha256(features));
+            result.put("config", config.head().name());
+            AtomicFiles.writeString(run.resolve("eval-" + stem + ".json"),
+                    RunFolder.json().writeValueAsString(result));
+            AtomicFiles.writeString(run.resolve("confusion-" + stem + ".csv"), confusionCsv(e.confusion()));
+            if (json) {
+                System.out.println(RunFolder.json().writeValueAsString(result));
+            } else {
+                System.out.printf(Locale.ROOT, "%s on %s (%d videos, %d classes)%n", config.head().name(), features,
+                        e.count(), classes);
+                System.out.printf(Locale.ROOT, "  Acc@1 %.4f   Acc@%d %.4f   mean class acc %.4f   (chance %.4f)%n",
+                        e.acc1(), e.topK(), e.acc5(), e.meanClassAcc(), 1.0 / classes);
+            }
+        }
+        return 0;
+    }
+
+    static String confusionCsv(int[][] confusion) {
+        StringBuilder sb = new StringBuilder("true\\predicted");
+        for (int c = 0; c < confusion.length; c++) {
+            sb.append(',').append(c);
+        }
+        sb.append('\n');
+        for (int r = 0; r < confusion.length; r++) {
+            sb.append(r);
+            for (int v : confusion[r]) {
+                sb.append(',').append(v);
+            }
+            sb.append('\n');
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,212 @@
+package org.ecrl4j.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.ecrl4j.data.FeatureSet;
+import org.ecrl4j.dictionary.DictionaryKind;
+import org.ecrl4j.eval.Evaluation;
+import org.ecrl4j.nn.BdAttention;
+import org.ecrl4j.nn.GlcaStream;
+import org.ecrl4j.nn.HeadConfig;
+import org.ecrl4j.train.EpochMetrics;
+import org.ecrl4j.train.HeadModel;
+import org.ecrl4j.train.HeadTrainer;
+import org.ecrl4j.train.RunFolder;
+import org.ecrl4j.train.TrainOptions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** Trains an ECRL head on cached per-frame features. */
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Train an ECRL head on cached features (the frozen-backbone mode).",
+            "Builds the confounder dictionary and the global dictionary's start from the training features,",
+            "then trains with Adam; writes the run folder (parameters, dictionary, config.json with",
+            "provenance, metrics.json)."})
+public final class TrainCommand implements Callable<Integer> {
+    @Option(names = "--features", required = true, paramLabel = "TRAIN.npz",
+            description = "training features: video, foreground, background (N,T,d) and label (N)")
+    Path features;
+
+    @Option(names = "--val", paramLabel = "VAL.npz", description = "validation features (same layout)")
+    Path val;
+
+    @Option(names = "--config", defaultValue = "ecrl", paramLabel = "NAME",
+            description = "configuration: base, fcm, bcm, fcm-bcm, fcm-bcm-tsc, fcm-bcm-bd, fcm-bcm-tsc-bd, ecrl,"
+                    + " ecrl-plus, base-swap, fg-only (default: ${DEFAULT-VALUE})")
+    String config;
+
+    @Option(names = "--out", required = true, paramLabel = "RUN_DIR", description = "run folder to write")
+    Path out;
+
+    @Option(names = "--preset", defaultValue = "pretrained", paramLabel = "P",
+            description = "training preset: pretrained (13 epochs, Adam 1e-4, x0.1 every 4) or scratch"
+                    + " (40 epochs, 2e-3, cosine, best val kept) (default: ${DEFAULT-VALUE})")
+    String preset;
+
+    @Option(names = "--epochs", paramLabel = "N", description = "epochs (default: from the preset)")
+    Integer epochs;
+
+    @Option(names = "--batch-size", paramLabel = "B", description = "videos per step (default: 8)")
+    Integer batchSize;
+
+    @Option(names = "--lr", paramLabel = "LR", description = "learning rate (default: from the preset)")
+    Float lr;
+
+    @Option(names = "--weight-decay", paramLabel = "WD", description = "weight decay (default: 1e-3)")
+    Float weightDecay;
+
+    @Option(names = "--decay-every", paramLabel = "K", description = "step decay every K epochs (default: 4)")
+    Integer decayEvery;
+
+    @Option(names = "--decay-factor", paramLabel = "F", description = "step decay factor (default: 0.1)")
+    Float decayFactor;
+
+    @Option(names = "--seed", defaultValue = "0", description = "fixes initialisation, data order, dropout, k-means")
+    long seed;
+
+    @Option(names = "--classes", paramLabel = "L", description = "number of classes (default: largest label + 1)")
+    Integer classes;
+
+    @Option(names = "--bd-attention", paramLabel = "dot|additive", description = "back-door attention μ")
+    String bdAttention;
+
+    @Option(names = "--no-mu", description = "ablation: μ_i = 1")
+    boolean noMu;
+
+    @Option(names = "--no-prior", description = "ablation: p_i = 1/K_c")
+    boolean noPrior;
+
+    @Option(names = "--dictionary", paramLabel = "KIND", description = "background|kmeans|average|random")
+    String dictionary;
+
+    @Option(names = "--confounders", paramLabel = "K_c", description = "k-means dictionary size (default: 256)")
+    Integer confounders;
+
+    @Option(names = "--glca-stream", paramLabel = "v|s", description = "stream GLCA reads (paper: v)")
+    String glcaStream;
+
+    @Option(names = "--global-entries", paramLabel = "K_g", description = "global dictionary size (default: 512)")
+    Integer globalEntries;
+
+    @Mixin ThreadsOption threads;
+
+    @Override
+    public Integer call() throws Exception {
+        threads.apply();
+        HeadConfig head = resolveHead();
+        TrainOptions options = resolveOptions();
+        System.err.printf("loading %s%n", features);
+        FeatureSet train = FeatureSet.load(features);
+        FeatureSet valSet = val == null ? null : FeatureSet.load(val);
+        int l = classes != null ? classes
+                : Math.max(train.classesSeen(), valSet == null ? 0 : valSet.classesSeen());
+        if (valSet != null && valSet.classesSeen() > l) {
+            throw new IllegalArgumentException(val + ": labels go up to " + (valSet.classesSeen() - 1)
+                    + " but --classes is " + l);
+        }
+        System.err.printf("training %s on %d videos (T=%d, d=%d, L=%d)%s, %d epochs, seed %d%n", head.name(),
+                train.count(), train.frames(), train.width(), l,
+                valSet == null ? "" : ", validating on " + valSet.count(), options.epochs(), options.seed());
+        HeadTrainer.Listener listener = new HeadTrainer.Listener() {
+            @Override
+            public void onMessage(String message) {
+                System.err.println(message);
+            }
+
+            @Override
+            public void onEpoch(EpochMetrics m) {
+                System.err.println(formatEpoch(m, options.epochs()));
+            }
+        };
+        Files.createDirectories(out);
+        HeadTrainer.Result result = HeadTrainer.train(train, valSet, head, l, options, listener);
+        try (HeadModel model = result.model()) {
+            model.save(out);
+            List<String> classNames = new ArrayList<>();
+            for (int c = 0; c < l; c++) {
+                classNames.add(Integer.toString(c));
+            }
+            Map<String, Path> inputs = new LinkedHashMap<>();
+            inputs.put("features", features);
+            inputs.put("val", val);
+            RunFolder.writeConfig(out, new RunFolder.RunConfig(RunFolder.FORMAT, head, model.shape(), options,
+                    classNames, RunFolder.provenance(options.seed(), EcrlCommand.codeVersion(), inputs)));
+            Map<String, Object> metrics = new LinkedHashMap<>();
+            metrics.put("history", result.history());
+            metrics.put("kept_epoch", result.bestEpoch());
+            metrics.put("train", Evaluation.of(model.logits(train, 64), train.labels(), l).toJson());
+            if (valSet != null) {
+                metrics.put("val", Evaluation.of(model.logits(valSet, 64), valSet.labels(), l).toJson());
+            }
+            RunFolder.writeMetrics(out, metrics);
+        }
+        System.err.println("run written to " + out);
+        return 0;
+    }
+
+    static String formatEpoch(EpochMetrics m, int epochs) {
+        String s = String.format(Locale.ROOT, "epoch %d/%d  lr %.2e  loss %.4f  acc@1 %.3f  acc@5 %.3f", m.epoch(),
+                epochs, m.learningRate(), m.loss(), m.acc1(), m.acc5());
+        if (!Double.isNaN(m.valAcc1())) {
+            s += String.format(Locale.ROOT, "  | val loss %.4f  acc@1 %.3f  acc@5 %.3f", m.valLoss(), m.valAcc1(),
+                    m.valAcc5());
+        }
+        return s + String.format(Locale.ROOT, "  (%.1f s)", m.seconds());
+    }
+
+    private HeadConfig resolveHead() {
+        HeadConfig h = HeadConfig.named(config);
+        if (bdAttention != null) {
+            h = h.withBdAttention(parseEnum(BdAttention.class, bdAttention, "--bd-attention"));
+        }
+        if (noMu) {
+            h = h.withMu(false);
+        }
+        if (noPrior) {
+            h = h.withPrior(false);
+        }
+        if (dictionary != null || confounders != null) {
+            h = h.withDictionary(dictionary == null ? h.dictionary()
+                    : parseEnum(DictionaryKind.class, dictionary, "--dictionary"),
+                    confounders == null ? h.confounders() : confounders);
+        }
+        if (glcaStream != null) {
+            h = h.withGlcaStream(parseEnum(GlcaStream.class, glcaStream, "--glca-stream"));
+        }
+        if (globalEntries != null) {
+            h = h.withGlobalEntries(globalEntries);
+        }
+        return h;
+    }
+
+    private TrainOptions resolveOptions() {
+        TrainOptions o = switch (preset.toLowerCase(Locale.ROOT)) {
+            case "pretrained" -> TrainOptions.pretrained(seed);
+            case "scratch" -> TrainOptions.scratch(seed);
+            default -> throw new IllegalArgumentException("Unknown --preset '" + preset + "'; use pretrained or scratch");
+        };
+        return new TrainOptions(epochs != null ? epochs : o.epochs(), batchSize != null ? batchSize : o.batchSize(),
+                lr != null ? lr : o.learningRate(), weightDecay != null ? weightDecay : o.weightDecay(),
+                o.schedule(), decayEvery != null ? decayEvery : o.decayEvery(),
+                decayFactor != null ? decayFactor : o.decayFactor(), seed, o.keepBest());
+    }
+
+    static <E extends Enum<E>> E parseEnum(Class<E> type, String value, String option) {
+        try {
+            return Enum.valueOf(type, value.toUpperCase(Locale.ROOT).replace('-', '_'));
+        } catch (IllegalArgumentException e) {
+            List<String> names = new ArrayList<>();
+            for (E c : type.getEnumConstants()) {
+                names.add(c.name().toLowerCase(Locale.ROOT).replace('_', '-'));
+            }
+            throw new IllegalArgumentException("Unknown " + option + " '" + value + "'; use one of " + names);
+        }
+    }
+}

@@ -1,0 +1,125 @@
+package org.ecrl4j.train;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.ecrl4j.nn.HeadConfig;
+import org.ecrl4j.nn.HeadShape;
+import org.ecrl4j.util.AtomicFiles;
+
+/**
+ * The folder a training run writes: {@code config.json} (the resolved configuration with its
+ * provenance), {@code metrics.json} (per-epoch history and final metrics), the head's parameters and
+ * its confounder dictionary. Every file is written atomically.
+ */
+public final class RunFolder {
+    public static final String CONFIG_FILE = "config.json";
+    public static final String METRICS_FILE = "metrics.json";
+    /** Format version of config.json. */
+    public static final int FORMAT = 1;
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private RunFolder() {}
+
+    /** The shared JSON mapper (indenting, records supported). */
+    public static ObjectMapper json() {
+        return JSON;
+    }
+
+    /** What a run folder's config.json holds. */
+    public record RunConfig(int format, HeadConfig head, HeadShape shape, TrainOptions training, List<String> classes,
+            Map<String, Object> provenance) {}
+
+    /**
+     * Provenance of a run: seed, code version, creation time, Java and DJL versions and the SHA-256 of
+     * each input file.
+     */
+    public static Map<String, Object> provenance(long seed, String codeVersion, Map<String, Path> inputs)
+            throws IOException {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("seed", seed);
+        p.put("code_version", codeVersion);
+        p.put("created", Instant.now().toString());
+        p.put("java", System.getProperty("java.version"));
+        p.put("djl", ai.djl.engine.Engine.getDjlVersion());
+        Map<String, Object> files = new LinkedHashMap<>();
+        for (Map.Entry<String, Path> e : inputs.entrySet()) {
+            if (e.getValue() == null) {
+                continue;
+            }
+            Map<String, Object> f = new LinkedHashMap<>();
+            f.put("path", e.getValue().toAbsolutePath().toString());
+            f.put("sha256", sha256(e.getValue()));
+            files.put(e.getKey(), f);
+        }
+        p.put("inputs", files);
+        return p;
+    }
+
+    /** Hex SHA-256 of a file's bytes. */
+    public static String sha256(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            byte[] buf = new byte[1 << 16];
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                md.update(buf, 0, n);
+            }
+            return HexFormat.of().formatHex(md.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static void writeConfig(Path dir, RunConfig config) throws IOException {
+        AtomicFiles.writeString(dir.resolve(CONFIG_FILE), JSON.writeValueAsString(config));
+    }
+
+    /** Reads config.json, with a clear error when the folder is not a run folder. */
+    public static RunConfig readConfig(Path dir) throws IOException {
+        Path file = dir.resolve(CONFIG_FILE);
+        if (!Files.isDirectory(dir)) {
+            throw new IOException("Run folder " + dir + " does not exist; pass the --out folder of `ecrl4j train`");
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new IOException(dir + " has no " + CONFIG_FILE + "; it is not an ecrl4j run folder (or training did not finish)");
+        }
+        try {
+            RunConfig c = JSON.readValue(file.toFile(), RunConfig.class);
+            if (c.format() != FORMAT || c.head() == null || c.shape() == null) {
+                throw new IOException(file + ": unsupported run format " + c.format() + " (this version reads " + FORMAT + ")");
+            }
+            return c;
+        } catch (com.fasterxml.jackson.core.JacksonException | IllegalArgumentException e) {
+            throw new IOException(file + " is not a valid run configuration: " + e.getMessage(), e);
+        }
+    }
+
+    /** Writes metrics.json. */
+    public static void writeMetrics(Path dir, Object metrics) throws IOException {
+        AtomicFiles.writeString(dir.resolve(METRICS_FILE), JSON.writeValueAsString(metrics));
+    }
+
+    /** Reads metrics.json as a tree (empty object if absent). */
+    public static ObjectNode readMetrics(Path dir) throws IOException {
+        Path file = dir.resolve(METRICS_FILE);
+        if (!Files.isRegularFile(file)) {
+            return JSON.createObjectNode();
+        }
+        JsonNode n = JSON.readTree(file.toFile());
+        return n instanceof ObjectNode o ? o : JSON.createObjectNode();
+    }
+}
