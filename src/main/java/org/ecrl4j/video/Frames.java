@@ -5,6 +5,8 @@ import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
 import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
 import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR;
 
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.opencv.global.opencv_imgcodecs;
 import org.bytedeco.opencv.global.opencv_imgproc;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Size;
@@ -141,6 +143,32 @@ public final class Frames {
             }
             default:
                 throw new IllegalArgumentException("Rotation must be 0, 90, 180 or 270 degrees, got " + degrees);
+        }
+    }
+
+    /** The frame encoded as a PNG file's bytes (OpenCV). */
+    public static byte[] encodePng(RgbFrame f) {
+        try (Mat rgb = toMat(f); Mat bgr = new Mat()) {
+            opencv_imgproc.cvtColor(rgb, bgr, opencv_imgproc.COLOR_RGB2BGR);
+            return encode(bgr);
+        }
+    }
+
+    /** A one-channel image encoded as a grey PNG file's bytes (OpenCV). */
+    public static byte[] encodePngGray(byte[] values, int width, int height) {
+        try (Mat m = grayToMat(values, width, height)) {
+            return encode(m);
+        }
+    }
+
+    private static byte[] encode(Mat m) {
+        try (BytePointer buf = new BytePointer()) {
+            if (!opencv_imgcodecs.imencode(".png", m, buf)) {
+                throw new IllegalStateException("OpenCV could not encode a " + m.cols() + "x" + m.rows() + " PNG");
+            }
+            byte[] out = new byte[(int) buf.limit()];
+            buf.get(out);
+            return out;
         }
     }
 }
