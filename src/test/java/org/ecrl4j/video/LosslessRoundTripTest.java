@@ -55,6 +55,42 @@ class LosslessRoundTripTest {
         }
     }
 
+    /** Variable frame rate: frames keep their order and pixels, and segments follow the real times. */
+    @Test
+    void variableFrameRateVideoIsIndexedByPresentationOrder(@TempDir Path dir) throws Exception {
+        List<RgbFrame> frames = noiseFrames(20, 11);
+        Path file = dir.resolve("vfr.mkv");
+        long[] micros = new long[20];
+        try (FFmpegFrameRecorder rec = new FFmpegFrameRecorder(file.toFile(), W, H, 0)) {
+            rec.setFormat("matroska");
+            rec.setVideoCodec(AV_CODEC_ID_FFV1);
+            rec.setPixelFormat(AV_PIX_FMT_BGR0);
+            rec.setFrameRate(1000); // a fine time base; the real timing comes from the timestamps
+            rec.start();
+            long t = 0;
+            for (int i = 0; i < 20; i++) {
+                micros[i] = t;
+                rec.setTimestamp(t);
+                Frame fr = new Frame(W, H, Frame.DEPTH_UBYTE, 3);
+                ((ByteBuffer) fr.image[0]).put(frames.get(i).pixels());
+                rec.record(fr, AV_PIX_FMT_RGB24);
+                t += i < 10 ? 40_000 : 100_000; // 25 fps, then 10 fps
+            }
+            rec.stop();
+        }
+        try (VideoReader r = VideoReader.open(file)) {
+            assertEquals(20, r.info().frameCount());
+            assertTrue(r.info().variableFrameRate());
+            // frames 0-9 lie in [0, 0.4) s, frames 10-19 in [0.4, 1.4) s
+            assertArrayEquals(new int[] {10, 15}, r.frameRange(new org.ecrl4j.data.VideoSample.Segment(0.4, 0.9)));
+            int[] idx = {0, 9, 10, 19, 14};
+            List<RgbFrame> got = r.read(idx);
+            for (int i = 0; i < idx.length; i++) {
+                assertArrayEquals(frames.get(idx[i]).pixels(), got.get(i).pixels(), "frame " + idx[i]);
+            }
+        }
+    }
+
     @Test
     void sampledFramesAreExact(@TempDir Path dir) throws Exception {
         List<RgbFrame> frames = noiseFrames(90, 7);
