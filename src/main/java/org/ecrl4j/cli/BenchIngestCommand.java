@@ -130,14 +130,19 @@ public final class BenchIngestCommand implements Callable<Integer> {
                 out.println("BAD  " + e.getMessage());
                 continue;
             }
-            double ffMs = haveFfmpeg && Files.isRegularFile(file) ? median(() -> ffmpegMs(file)) : Double.NaN;
-            double sampleMs = median(() -> {
+            // ffmpeg and the sampling run alternately, so both see the same machine load
+            double[] ff = new double[repeat];
+            double[] sm = new double[repeat];
+            for (int i = 0; i < repeat; i++) {
+                ff[i] = haveFfmpeg && Files.isRegularFile(file) ? ffmpegMs(file) : Double.NaN;
                 long t0 = System.nanoTime();
                 try (VideoReader r = VideoReader.open(file)) {
                     r.read(ClipReader.indices(r, null, sampler, false, 0));
                 }
-                return (System.nanoTime() - t0) / 1e6;
-            });
+                sm[i] = (System.nanoTime() - t0) / 1e6;
+            }
+            double ffMs = median(ff);
+            double sampleMs = median(sm);
             List<String> row = new ArrayList<>(List.of(file.toString(), Integer.toString(info.frameCount()),
                     fmt(info.durationSeconds()), fmt(ffMs), fmt(sampleMs), Double.isNaN(ffMs) ? "-" : String.format("%.2f", sampleMs / ffMs)));
             for (var e : ingests.entrySet()) {
@@ -191,8 +196,18 @@ public final class BenchIngestCommand implements Callable<Integer> {
         for (int i = 0; i < repeat; i++) {
             v[i] = t.ms();
         }
-        Arrays.sort(v);
-        return repeat % 2 == 1 ? v[repeat / 2] : (v[repeat / 2 - 1] + v[repeat / 2]) / 2;
+        return median(v);
+    }
+
+    /** The median; NaN when any value is NaN (a failed ffmpeg run). */
+    static double median(double[] values) {
+        double[] v = values.clone();
+        Arrays.sort(v); // NaN sorts last
+        int n = v.length;
+        if (Double.isNaN(v[n - 1])) {
+            return Double.NaN;
+        }
+        return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
     }
 
     /** Wall time of {@code ffmpeg -nostdin -v error -i FILE -f null -}, or NaN when it fails. */

@@ -13,8 +13,6 @@ import ai.djl.translate.TranslateException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import org.ecrl4j.video.Frames;
 import org.ecrl4j.video.RgbFrame;
@@ -36,7 +34,7 @@ import org.ecrl4j.video.RgbFrame;
  * .save("saliency.pt")}. ONNX files are not supported (the project ships no ONNX Runtime): export
  * to TorchScript instead.
  */
-public final class ModelSaliency implements SaliencyMethod {
+public final class ModelSaliency implements FrameSaliencyMethod {
     private final Path file;
     private final Model model;
     private final Predictor<NDList, NDList> predictor;
@@ -84,16 +82,7 @@ public final class ModelSaliency implements SaliencyMethod {
     }
 
     @Override
-    public List<SaliencyMap> compute(List<RgbFrame> frames, ClipSource source) {
-        SaliencyMethod.checkClip(frames);
-        List<SaliencyMap> out = new ArrayList<>(frames.size());
-        for (RgbFrame f : frames) {
-            out.add(one(f));
-        }
-        return out;
-    }
-
-    private SaliencyMap one(RgbFrame f) {
+    public SaliencyMap computeFrame(RgbFrame f) {
         int w = f.width();
         int h = f.height();
         int plane = w * h;

@@ -5,8 +5,6 @@ import static org.bytedeco.opencv.global.opencv_core.CV_8U;
 import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_RGB2BGR;
 import static org.bytedeco.opencv.global.opencv_imgproc.cvtColor;
 
-import java.util.ArrayList;
-import java.util.List;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_saliency.StaticSaliency;
 import org.bytedeco.opencv.opencv_saliency.StaticSaliencyFineGrained;
@@ -21,7 +19,7 @@ import org.ecrl4j.video.RgbFrame;
  * The spectral residual map (floats in [0, 1]) is scaled by 255, as the reference implementation
  * does; the fine-grained map is already 0-255.
  */
-public final class OpenCvStaticSaliency implements SaliencyMethod {
+public final class OpenCvStaticSaliency implements FrameSaliencyMethod {
     /** Which of OpenCV's static methods. */
     public enum Kind {
         SPECTRAL("spectral"),
@@ -50,16 +48,7 @@ public final class OpenCvStaticSaliency implements SaliencyMethod {
     }
 
     @Override
-    public List<SaliencyMap> compute(List<RgbFrame> frames, ClipSource source) {
-        SaliencyMethod.checkClip(frames);
-        List<SaliencyMap> out = new ArrayList<>(frames.size());
-        for (RgbFrame f : frames) {
-            out.add(one(f));
-        }
-        return out;
-    }
-
-    private SaliencyMap one(RgbFrame f) {
+    public SaliencyMap computeFrame(RgbFrame f) {
         try (Mat rgb = Frames.toMat(f); Mat bgr = new Mat(); Mat map = new Mat(); Mat bytes = new Mat()) {
             cvtColor(rgb, bgr, COLOR_RGB2BGR);
             if (!algorithm.computeSaliency(bgr, map) || map.empty()) {

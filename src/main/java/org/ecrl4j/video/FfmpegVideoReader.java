@@ -137,6 +137,8 @@ public final class FfmpegVideoReader implements VideoReader {
     private int rotation;
     private VideoInfo info;
 
+    /** Whether unwanted non-reference frames may be skipped (off only for the plain test decode). */
+    private boolean ptsModeSkip = true;
     private boolean positioned;
     private boolean eof;
     private int lastOut;
@@ -420,8 +422,6 @@ public final class FfmpegVideoReader implements VideoReader {
         }
         return out;
     }
-
-    private boolean ptsModeSkip = true;
 
     @Override
     public int verify() {
