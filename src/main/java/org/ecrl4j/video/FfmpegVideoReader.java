@@ -140,6 +140,7 @@ public final class FfmpegVideoReader implements VideoReader {
     /** Whether unwanted non-reference frames may be skipped (off only for the plain test decode). */
     private boolean ptsModeSkip = true;
     private boolean positioned;
+    private int seeks;
     private boolean eof;
     private int lastOut;
     private int errors;
@@ -385,10 +386,19 @@ public final class FfmpegVideoReader implements VideoReader {
             int kf = keyframeAtOrBefore(target);
             boolean mustSeek = !positioned || lastOut >= target;
             boolean cheaper = ptsMode && kf >= 0 && kf - lastOut > SEEK_COST_FRAMES;
+            boolean fromKeyframe = ptsMode && kf >= 0 && (mustSeek || cheaper);
             if (mustSeek || cheaper) {
-                seek(ptsMode && kf >= 0 ? frameTimes[kf] : startSeekTs);
+                seek(fromKeyframe ? frameTimes[kf] : startSeekTs);
             }
-            decodeUntil(target, wanted, got);
+            if (!decodeUntil(target, wanted, got) && fromKeyframe) {
+                // the demuxer's seek landed after the frame (a bad index): decode from the start
+                seek(startSeekTs);
+                decodeUntil(target, wanted, got);
+            }
+            if (!got.containsKey(target)) {
+                noteError("frame " + target + " could not be decoded");
+                throw damaged();
+            }
         }
         List<RgbFrame> out = new ArrayList<>(indices.length);
         BitSet handedOut = new BitSet(n);
@@ -412,7 +422,10 @@ public final class FfmpegVideoReader implements VideoReader {
         seek(startSeekTs);
         ptsModeSkip = false;
         try {
-            decodeUntil(info.frameCount() - 1, all, got);
+            while (!eof) {
+                checkDeadline();
+                step(all, got);
+            }
         } finally {
             ptsModeSkip = true;
         }
@@ -421,6 +434,11 @@ public final class FfmpegVideoReader implements VideoReader {
             out.add(got.get(i));
         }
         return out;
+    }
+
+    /** How many seeks this reader has made (for tests of the seek-or-continue choice). */
+    int seekCount() {
+        return seeks;
     }
 
     @Override
@@ -457,21 +475,26 @@ public final class FfmpegVideoReader implements VideoReader {
             throw new VideoException(path, "cannot seek (" + err(ret) + ")", "remux it with ffmpeg -i IN -c copy OUT.mkv");
         }
         avcodec_flush_buffers(codec);
+        seeks++;
         positioned = true;
         eof = false;
         lastOut = -1;
     }
 
-    /** Decodes until frame {@code target} is stored in {@code got}, storing every wanted frame met. */
-    private void decodeUntil(int target, BitSet wanted, Map<Integer, RgbFrame> got) {
+    /**
+     * Decodes until frame {@code target} is stored in {@code got}, storing every wanted frame met.
+     *
+     * @return false when the decoder went past the frame or reached the end without producing it
+     */
+    private boolean decodeUntil(int target, BitSet wanted, Map<Integer, RgbFrame> got) {
         while (!got.containsKey(target)) {
             if (lastOut > target || eof) {
-                noteError("frame " + target + " could not be decoded");
-                throw damaged();
+                return false;
             }
             checkDeadline();
             step(wanted, got);
         }
+        return true;
     }
 
     /** Sends one packet (or the end of stream) to the decoder and collects what comes out. */

@@ -117,8 +117,17 @@ class LosslessRoundTripTest {
                 }
             }
         }
-        try (VideoReader r = VideoReader.open(dense)) {
+        // sampling 8 spread frames: one seek per frame with a keyframe every 5, one seek in all with one keyframe
+        int[] spread = FrameSampler.segment(8).sample(90, false, 0);
+        try (FfmpegVideoReader r = FfmpegVideoReader.open(dense, DecodeOptions.DEFAULTS)) {
             assertTrue(r.info().keyframeCount() >= 18, "dense keyframes: " + r.info().keyframeCount());
+            r.read(spread);
+            assertEquals(8, r.seekCount());
+        }
+        try (FfmpegVideoReader r = FfmpegVideoReader.open(sparse, DecodeOptions.DEFAULTS)) {
+            assertEquals(1, r.info().keyframeCount());
+            r.read(spread);
+            assertEquals(1, r.seekCount());
         }
     }
 }
