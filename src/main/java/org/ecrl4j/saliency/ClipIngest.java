@@ -1,0 +1,91 @@
+package org.ecrl4j.saliency;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.ecrl4j.data.VideoSample;
+import org.ecrl4j.video.ClipReader;
+import org.ecrl4j.video.ClipTransform;
+import org.ecrl4j.video.DecodeOptions;
+import org.ecrl4j.video.FrameSampler;
+import org.ecrl4j.video.RgbFrame;
+import org.ecrl4j.video.VideoReader;
+
+/**
+ * From a video file to the three streams V, S, C of MODEL.md section 1: sample T frame indices,
+ * decode them, bring them to the input size ({@link ClipTransform}: resize, crop, flip in
+ * training), compute the saliency of those input-size frames over the clip, and split. Saliency is
+ * computed after the geometric transform, so the maps, boxes and masks are in V's coordinates and
+ * a flip or crop cannot disagree between V and the maps.
+ */
+public final class ClipIngest {
+    /**
+     * How a clip is ingested.
+     *
+     * @param sampler which frames
+     * @param transform from decoded frames to the input size
+     * @param split the foreground/background split
+     * @param decode decoding options
+     */
+    public record Options(FrameSampler sampler, ClipTransform transform, SplitOptions split, DecodeOptions decode) {
+        public Options {
+            if (sampler == null || transform == null || split == null || decode == null) {
+                throw new IllegalArgumentException("Ingest options need a sampler, a transform, split options and decode options");
+            }
+        }
+
+        /** T frames by segment sampling, a {@code size x size} input, the given split. */
+        public static Options of(int frames, int size, SplitOptions split) {
+            return new Options(FrameSampler.segment(frames), ClipTransform.square(size), split, DecodeOptions.DEFAULTS);
+        }
+    }
+
+    /**
+     * One ingested clip.
+     *
+     * @param video the file or frame folder
+     * @param frameIndices the decoded frame indices, in clip order
+     * @param split V, S, C, the maps, masks and boxes
+     */
+    public record Result(Path video, int[] frameIndices, SplitClip split) {
+        public Result {
+            frameIndices = frameIndices.clone();
+        }
+
+        @Override
+        public int[] frameIndices() {
+            return frameIndices.clone();
+        }
+    }
+
+    private final Options options;
+    private final SaliencyMethod method;
+    private final ForegroundBackgroundSplit splitter;
+
+    /** An ingest with a saliency method owned by the caller. */
+    public ClipIngest(Options options, SaliencyMethod method) {
+        this.options = options;
+        this.method = method;
+        this.splitter = new ForegroundBackgroundSplit(options.split());
+    }
+
+    /**
+     * Ingests one video.
+     *
+     * @param segment the time segment, or {@code null} for the whole video
+     * @param training random frames, crop and flip when true; segment centres and a centre crop
+     *     otherwise
+     * @param seed fixes every random choice
+     * @throws org.ecrl4j.video.VideoException when the video cannot be read
+     */
+    public Result ingest(Path video, VideoSample.Segment segment, boolean training, long seed) {
+        int[] idx;
+        List<RgbFrame> decoded;
+        try (VideoReader reader = VideoReader.open(video, options.decode())) {
+            idx = ClipReader.indices(reader, segment, options.sampler(), training, seed);
+            decoded = reader.read(idx);
+        }
+        List<RgbFrame> v = options.transform().frames(decoded, training, seed);
+        ClipSource source = new ClipSource(video, idx, options.transform() + (training ? ", training" : ", evaluation"));
+        return new Result(video, idx, splitter.split(v, method, source));
+    }
+}

@@ -1,0 +1,32 @@
+package org.ecrl4j.video;
+
+import java.nio.file.Path;
+
+/**
+ * What probing a video (or frame folder) found out, before any frame is decoded.
+ *
+ * @param path the file or folder
+ * @param width display width in pixels, after the container's rotation is applied
+ * @param height display height in pixels, after the container's rotation is applied
+ * @param frameCount number of frames (counted from the packets, so exact even when the container
+ *     states no duration)
+ * @param fps frames per second: the stream's average rate, or frames / duration when the stream
+ *     states none; for a frame folder the rate it was opened with
+ * @param durationSeconds duration of the video stream, from the frame timestamps
+ * @param rotationDegrees clockwise rotation applied to the stored frames (0, 90, 180 or 270)
+ * @param keyframeCount number of keyframes (random access points); 0 for a frame folder, where
+ *     every frame is independent
+ * @param variableFrameRate whether the frame intervals differ
+ * @param codec the codec name ({@code h264}, {@code mpeg4}, ...; {@code images} for a frame folder)
+ */
+public record VideoInfo(
+        Path path,
+        int width,
+        int height,
+        int frameCount,
+        double fps,
+        double durationSeconds,
+        int rotationDegrees,
+        int keyframeCount,
+        boolean variableFrameRate,
+        String codec) {}

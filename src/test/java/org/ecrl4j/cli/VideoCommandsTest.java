@@ -1,0 +1,124 @@
+package org.ecrl4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.bytedeco.opencv.global.opencv_imgcodecs;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The saliency, check-videos and bench ingest commands, run through the root command line. */
+class VideoCommandsTest {
+    static final Path VIDEOS = Path.of("../shared/fixtures/videos");
+
+    @Test
+    void saliencyWritesFourPngsPerSampledFrame(@TempDir Path dir) throws Exception {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = EcrlCommandTest.run(out, err, "saliency", VIDEOS.resolve("h264_340x256_300f.mp4").toString(),
+                "--method", "motion", "--frames", "4", "--size", "64", "--crop", "clip", "--fg-mask", "on",
+                "--out", dir.toString());
+        assertEquals(0, code, err.toString());
+        List<Path> pngs;
+        try (Stream<Path> s = Files.list(dir)) {
+            pngs = s.filter(p -> p.toString().endsWith(".png")).sorted().toList();
+        }
+        assertEquals(16, pngs.size(), pngs.toString());
+        for (String kind : List.of("frame", "saliency", "foreground", "background")) {
+            Path p = dir.resolve("00_frame00037_" + kind + ".png");
+            assertTrue(Files.exists(p), p + " in " + pngs);
+            try (Mat m = opencv_imgcodecs.imread(p.toString(), opencv_imgcodecs.IMREAD_UNCHANGED)) {
+                assertEquals(64, m.cols());
+                assertEquals(64, m.rows());
+                assertEquals(kind.equals("saliency") ? 1 : 3, m.channels(), kind);
+            }
+        }
+        assertTrue(out.toString().contains("wrote 16 PNGs"), out.toString());
+    }
+
+    @Test
+    void saliencyRefusesBadOptionsAsUsageErrors(@TempDir Path dir) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = EcrlCommandTest.run(out, err, "saliency", VIDEOS.resolve("rotated_90.mov").toString(),
+                "--crop", "diagonal", "--out", dir.toString());
+        assertEquals(2, code);
+        assertTrue(err.toString().contains("frame or clip"), err.toString());
+    }
+
+    @Test
+    void saliencyOnABadVideoNamesIt(@TempDir Path dir) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = EcrlCommandTest.run(out, err, "saliency", VIDEOS.resolve("corrupted.mp4").toString(),
+                "--out", dir.toString());
+        assertEquals(1, code);
+        assertTrue(err.toString().startsWith("error: ") && err.toString().contains("corrupted.mp4"), err.toString());
+    }
+
+    @Test
+    void checkVideosReportsTheBadFileAndDecodesTheOthers() {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        assertEquals(0, EcrlCommandTest.run(out, err, "check-videos", VIDEOS.toString()));
+        String o = out.toString();
+        assertTrue(o.contains("BAD  ../shared/fixtures/videos/corrupted.mp4: damaged"), o);
+        assertTrue(o.contains("ok   ../shared/fixtures/videos/flipping_pancake.mkv  426x240  310 frames"), o);
+        assertTrue(o.contains("ok   ../shared/fixtures/videos/rotated_90.mov  320x568  3 frames"), o);
+        assertTrue(o.contains("5 videos checked, 4 good, 1 bad"), o);
+        StringWriter out2 = new StringWriter();
+        assertEquals(1, EcrlCommandTest.run(out2, new StringWriter(), "check-videos", "--strict", VIDEOS.toString()));
+    }
+
+    @Test
+    void checkVideosFindsFrameFoldersAndRefusesAnnotationsForNow(@TempDir Path dir) throws Exception {
+        Path frames = Files.createDirectories(dir.resolve("a/clip1"));
+        Path png = frames.resolve("0001.png");
+        try (Mat m = new Mat(8, 8, org.bytedeco.opencv.global.opencv_core.CV_8UC3)) {
+            m.put(new org.bytedeco.opencv.opencv_core.Scalar(10, 20, 30, 0));
+            assertTrue(opencv_imgcodecs.imwrite(png.toString(), m));
+        }
+        Files.writeString(dir.resolve("a/broken.avi"), "garbage");
+        StringWriter out = new StringWriter();
+        assertEquals(1, EcrlCommandTest.run(out, new StringWriter(), "check-videos", dir.toString(), "--strict"));
+        assertTrue(out.toString().contains("ok   " + frames + "  8x8  1 frames"), out.toString());
+        assertTrue(out.toString().contains("BAD  " + dir.resolve("a/broken.avi")), out.toString());
+        Path csv = Files.writeString(dir.resolve("list.csv"), "a/clip1,x\n");
+        StringWriter err = new StringWriter();
+        assertEquals(1, EcrlCommandTest.run(new StringWriter(), err, "check-videos", csv.toString()));
+        assertTrue(err.toString().contains("list.csv"), err.toString());
+    }
+
+    @Test
+    void benchIngestTimesEachMethodAndExplainsAMissingFfmpeg(@TempDir Path dir) throws Exception {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        Path csv = dir.resolve("bench.csv");
+        int code = EcrlCommandTest.run(out, err, "bench", "ingest", VIDEOS.resolve("rotated_90.mov").toString(),
+                VIDEOS.resolve("corrupted.mp4").toString(), "--methods", "motion,spectral", "--repeat", "1",
+                "--size", "32", "--ffmpeg", dir.resolve("no-ffmpeg").toString(), "--csv", csv.toString());
+        assertEquals(0, code, err.toString());
+        String o = out.toString();
+        assertTrue(o.contains("apt-get install ffmpeg"), o);
+        assertTrue(o.contains("motion_ms\tspectral_ms"), o);
+        assertTrue(o.contains("BAD  ../shared/fixtures/videos/corrupted.mp4"), o);
+        assertTrue(o.contains("1 videos timed, 1 bad"), o);
+        assertTrue(o.contains("V,S,C with motion:"), o);
+        List<String> lines = Files.readAllLines(csv);
+        assertEquals(2, lines.size());
+        assertTrue(lines.get(1).startsWith("../shared/fixtures/videos/rotated_90.mov,3,0.1,-,"), lines.get(1));
+    }
+
+    @Test
+    void benchWithoutSubcommandIsBadUsage() {
+        StringWriter err = new StringWriter();
+        assertEquals(2, EcrlCommandTest.run(new StringWriter(), err, "bench"));
+        assertTrue(err.toString().contains("ingest"), err.toString());
+    }
+}
