@@ -16,8 +16,9 @@ import picocli.CommandLine.Option;
 
 /** Evaluates a trained run on a feature file. */
 @Command(name = "eval", mixinStandardHelpOptions = true,
-        description = {"Evaluate a run on cached features: Acc@1, Acc@5, mean class accuracy and the",
-            "confusion matrix, written to RUN_DIR/eval-<name>.json and confusion-<name>.csv."})
+        description = {"Evaluate a run on cached features (Acc@1, Acc@5, mean class accuracy).",
+            "Writes the metrics and the",
+            "confusion matrix to RUN_DIR/eval-<name>.json and confusion-<name>.csv."})
 public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--run", required = true, paramLabel = "RUN_DIR", description = "folder written by ecrl4j train")
     Path run;
