@@ -1,0 +1,267 @@
+package org.ecrl4j.pipeline;
+
+import ai.djl.ndarray.NDManager;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.ecrl4j.data.DatasetReaders;
+import org.ecrl4j.data.FeatureSet;
+import org.ecrl4j.data.VideoSample;
+import org.ecrl4j.eval.BiasMetrics;
+import org.ecrl4j.eval.Evaluation;
+import org.ecrl4j.nn.HeadConfig;
+import org.ecrl4j.nn.backbone.PooledClassifier;
+import org.ecrl4j.nn.backbone.TinyVideoNet;
+import org.ecrl4j.saliency.SplitOptions;
+import org.ecrl4j.synth.BenchmarkPlan;
+import org.ecrl4j.synth.BenchmarkWriter;
+import org.ecrl4j.synth.SynthConfig;
+import org.ecrl4j.train.HeadModel;
+import org.ecrl4j.train.HeadTrainer;
+import org.ecrl4j.train.RunFolder;
+import org.ecrl4j.train.TrainOptions;
+import org.ecrl4j.util.AtomicFiles;
+
+/**
+ * The main job: generate the Confounded Events benchmark, train {@code ceiling}, {@code base},
+ * {@code ecrl} and {@code ecrl-plus} on it with an estimated saliency, evaluate every test split and
+ * report the bias metrics (BENCHMARK.md), averaged over seeds.
+ *
+ * <p>Work shared between models is done once: the benchmark is decoded and its saliency computed
+ * once; {@code base} and {@code ecrl} share their stage-1 encoder (ECRL's stage 1 is the plain
+ * classifier); every encoder is frozen after stage 1 and the heads train on cached features.
+ */
+public final class Demo {
+    /** The test splits every model is evaluated on. */
+    public static final List<String> TEST_SPLITS = List.of("iid", "bg-shift", "obj-shift", "bg-only");
+    /** The models, in report order. */
+    public static final List<String> MODELS = List.of("ceiling", "base", "ecrl", "ecrl-plus");
+
+    /**
+     * Demo settings.
+     *
+     * @param out output folder
+     * @param seeds training seeds
+     * @param benchmarkSeed the benchmark generator's seed
+     * @param size frame size of the benchmark and of the input
+     * @param frames T sampled frames
+     * @param saliency saliency method for the split (motion: an estimate, not the oracle)
+     * @param stage1 stage-1 options (built-in backbone from scratch)
+     * @param head stage-2 head options
+     * @param swap background swap probability of ecrl-plus
+     * @param threads worker threads for decoding and saliency
+     */
+    public record Options(Path out, List<Long> seeds, long benchmarkSeed, int size, int frames, String saliency,
+            TrainOptions stage1, TrainOptions head, double swap, int threads, List<Integer> widths) {}
+
+    private final Options options;
+    private final PrintStream log;
+
+    public Demo(Options options, PrintStream log) {
+        this.options = options;
+        this.log = log;
+    }
+
+    /** Runs everything and writes {@code out/metrics.json}; returns that JSON tree as a map. */
+    public Map<String, Object> run() throws IOException {
+        long t0 = System.nanoTime();
+        Path benchDir = options.out().resolve("benchmark");
+        SynthConfig synth = SynthConfig.defaults(options.benchmarkSeed());
+        if (!Files.isRegularFile(benchDir.resolve(BenchmarkWriter.ANNOTATIONS))) {
+            log.printf(Locale.ROOT, "generating the Confounded Events benchmark in %s%n", benchDir);
+            BenchmarkWriter.Summary s = new BenchmarkWriter(new BenchmarkPlan(synth), options.threads(), log)
+                    .write(benchDir, true);
+            if (!s.failures().isEmpty()) {
+                throw new IOException(s.failures().size() + " benchmark videos failed, first: " + s.failures().get(0));
+            }
+        } else {
+            log.printf(Locale.ROOT, "reusing the benchmark in %s%n", benchDir);
+        }
+        Path annotations = benchDir.resolve(BenchmarkWriter.ANNOTATIONS);
+        List<VideoSample> samples = DatasetReaders.read(annotations);
+        List<String> classes = DatasetReaders.classes(annotations, samples);
+        log.printf(Locale.ROOT, "decoding %d videos and computing %s saliency once for every model%n", samples.size(),
+                options.saliency());
+        ClipStore store = ClipStore.ingest(samples, classes, options.frames(), options.size(), options.saliency(),
+                options.threads(), log::println);
+        int l = classes.size();
+        Map<String, Map<String, List<Double>>> acc1 = new LinkedHashMap<>();
+        Map<String, Map<String, List<Double>>> acc5 = new LinkedHashMap<>();
+        for (String m : MODELS) {
+            acc1.put(m, new LinkedHashMap<>());
+            acc5.put(m, new LinkedHashMap<>());
+        }
+        for (long seed : options.seeds()) {
+            log.printf(Locale.ROOT, "== seed %d%n", seed);
+            Map<String, Map<String, Evaluation>> results = runSeed(store, l, seed);
+            for (var model : results.entrySet()) {
+                for (var split : model.getValue().entrySet()) {
+                    acc1.get(model.getKey()).computeIfAbsent(split.getKey(), k -> new ArrayList<>()).add(split.getValue().acc1());
+                    acc5.get(model.getKey()).computeIfAbsent(split.getKey(), k -> new ArrayList<>()).add(split.getValue().acc5());
+                }
+            }
+        }
+        Map<String, Object> metrics = new LinkedHashMap<>();
+        Map<String, Object> bench = new LinkedHashMap<>();
+        bench.put("classes", classes);
+        bench.put("size", synth.size());
+        bench.put("frames", synth.frames());
+        bench.put("per_class", synth.perClass());
+        bench.put("bg_bias", synth.bgBias());
+        bench.put("obj_bias", synth.objBias());
+        bench.put("seed", options.benchmarkSeed());
+        bench.put("saliency", options.saliency());
+        bench.put("sampled_frames", options.frames());
+        bench.put("skipped_videos", store.failures().size());
+        metrics.put("benchmark", bench);
+        metrics.put("seeds", options.seeds());
+        metrics.put("chance", 1.0 / l);
+        Map<String, Object> models = new LinkedHashMap<>();
+        for (String m : MODELS) {
+            Map<String, Object> mm = new LinkedHashMap<>();
+            for (String split : TEST_SPLITS) {
+                Map<String, Object> s = new LinkedHashMap<>();
+                s.put("acc1", mean(acc1.get(m).get(split)));
+                s.put("acc1_std", std(acc1.get(m).get(split)));
+                s.put("acc5", mean(acc5.get(m).get(split)));
+                s.put("acc5_std", std(acc5.get(m).get(split)));
+                mm.put(split, s);
+            }
+            List<Double> gaps = new ArrayList<>();
+            List<Double> objGaps = new ArrayList<>();
+            List<Double> statics = new ArrayList<>();
+            for (int i = 0; i < options.seeds().size(); i++) {
+                Map<String, Double> perSplit = new LinkedHashMap<>();
+                for (String split : TEST_SPLITS) {
+                    perSplit.put(split, acc1.get(m).get(split).get(i));
+                }
+                BiasMetrics b = BiasMetrics.of(perSplit);
+                gaps.add(b.biasGap());
+                objGaps.add(b.objectGap());
+                statics.add(b.staticBias());
+            }
+            mm.put("bias_gap", mean(gaps));
+            mm.put("bias_gap_std", std(gaps));
+            mm.put("object_gap", mean(objGaps));
+            mm.put("object_gap_std", std(objGaps));
+            mm.put("static_bias", mean(statics));
+            mm.put("static_bias_std", std(statics));
+            models.put(m, mm);
+        }
+        metrics.put("models", models);
+        metrics.put("seconds", (System.nanoTime() - t0) / 1e9);
+        AtomicFiles.writeString(options.out().resolve("metrics.json"), RunFolder.json().writeValueAsString(metrics));
+        return metrics;
+    }
+
+    private Map<String, Map<String, Evaluation>> runSeed(ClipStore store, int classes, long seed) {
+        Map<String, Map<String, Evaluation>> results = new LinkedHashMap<>();
+        List<StoredClip> train = store.split("train");
+        List<StoredClip> val = store.split("val");
+        try (NDManager manager = NDManager.newBaseManager()) {
+            EncoderTrainer.Input plain = new EncoderTrainer.Input(ClipBatches.Stream.WHOLE, SplitOptions.PAPER, 0, 10);
+            log.println("ceiling: base trained on train-unbiased");
+            PooledClassifier ceiling = stage1(manager, classes, store.split("train-unbiased"), val, plain, seed);
+            results.put("ceiling", evaluate(ceiling, manager, store, plain, classes));
+
+            log.println("base: plain classifier on train (also ECRL's stage 1)");
+            PooledClassifier base = stage1(manager, classes, train, val, plain, seed);
+            results.put("base", evaluate(base, manager, store, plain, classes));
+
+            log.println("ecrl: the paper's ECRL on base's frozen encoder (per-frame crop)");
+            results.put("ecrl", head(base, manager, store, HeadConfig.named("ecrl"), SplitOptions.PAPER, false, classes, seed));
+
+            log.println("ecrl-plus: clip-box masked foreground, GLCA on S, background swap p=" + options.swap());
+            EncoderTrainer.Input swapped = new EncoderTrainer.Input(ClipBatches.Stream.WHOLE, SplitOptions.PLUS,
+                    options.swap(), SplitOptions.PLUS.foregroundThreshold());
+            PooledClassifier plus = stage1(manager, classes, train, val, swapped, seed);
+            results.put("ecrl-plus", head(plus, manager, store, HeadConfig.named("ecrl-plus"), SplitOptions.PLUS,
+                    options.swap() > 0, classes, seed));
+        }
+        for (var e : results.entrySet()) {
+            StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "  %-10s", e.getKey()));
+            for (var s : e.getValue().entrySet()) {
+                sb.append(String.format(Locale.ROOT, "  %s %.3f", s.getKey(), s.getValue().acc1()));
+            }
+            log.println(sb);
+        }
+        return results;
+    }
+
+    private PooledClassifier stage1(NDManager manager, int classes, List<StoredClip> train, List<StoredClip> val,
+            EncoderTrainer.Input input, long seed) {
+        TinyVideoNet net = TinyVideoNet.create(manager, options.widths(), seed);
+        PooledClassifier c = new PooledClassifier(net, classes);
+        c.initialize(manager, ai.djl.ndarray.types.DataType.FLOAT32,
+                new ai.djl.ndarray.types.Shape(1, 3, options.frames(), options.size(), options.size()));
+        EncoderTrainer.train(c, manager, classes, train, val, input, options.stage1().withSeed(seed), log::println);
+        return c;
+    }
+
+    private Map<String, Evaluation> evaluate(PooledClassifier c, NDManager manager, ClipStore store,
+            EncoderTrainer.Input input, int classes) {
+        Map<String, Evaluation> out = new LinkedHashMap<>();
+        for (String split : TEST_SPLITS) {
+            List<StoredClip> clips = store.split(split);
+            out.put(split, Evaluation.of(EncoderTrainer.logits(c, manager, clips, input, classes, 32),
+                    EncoderTrainer.labels(clips), classes));
+        }
+        return out;
+    }
+
+    private Map<String, Evaluation> head(PooledClassifier stage1, NDManager manager, ClipStore store, HeadConfig config,
+            SplitOptions split, boolean swap, int classes, long seed) {
+        var encoder = stage1.encoder();
+        FeatureSet train = FeatureExtractor.extract(encoder, manager, store.split("train"), split, 32);
+        if (swap) {
+            train = FeatureExtractor.concat(train,
+                    FeatureExtractor.extractSwapped(encoder, manager, store.split("train"), split, 32, seed));
+        }
+        FeatureSet val = FeatureExtractor.extract(encoder, manager, store.split("val"), split, 32);
+        HeadTrainer.Result r = HeadTrainer.train(train, val, config, classes, options.head().withSeed(seed),
+                new HeadTrainer.Listener() {
+                    @Override
+                    public void onMessage(String message) {
+                        log.println("  " + message);
+                    }
+
+                    @Override
+                    public void onEpoch(org.ecrl4j.train.EpochMetrics m) {
+                        if (m.epoch() == options.head().epochs() || m.epoch() % 5 == 0) {
+                            log.printf(Locale.ROOT, "  head epoch %d  loss %.4f  acc@1 %.3f  val acc@1 %.3f%n", m.epoch(),
+                                    m.loss(), m.acc1(), m.valAcc1());
+                        }
+                    }
+                });
+        Map<String, Evaluation> out = new LinkedHashMap<>();
+        try (HeadModel model = r.model()) {
+            for (String s : TEST_SPLITS) {
+                FeatureSet f = FeatureExtractor.extract(encoder, manager, store.split(s), split, 32);
+                out.put(s, Evaluation.of(model.logits(f, 64), f.labels(), classes));
+            }
+        }
+        return out;
+    }
+
+    static double mean(List<Double> xs) {
+        return xs.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+    }
+
+    static double std(List<Double> xs) {
+        if (xs.size() < 2) {
+            return 0;
+        }
+        double m = mean(xs);
+        double s = 0;
+        for (double x : xs) {
+            s += (x - m) * (x - m);
+        }
+        return Math.sqrt(s / (xs.size() - 1));
+    }
+}
