@@ -10,6 +10,8 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
+import org.ecrl4j.data.DatasetReaders;
+import org.ecrl4j.data.VideoSample;
 import org.ecrl4j.video.DecodeOptions;
 import org.ecrl4j.video.FrameFolderReader;
 import org.ecrl4j.video.VideoInfo;
@@ -22,7 +24,8 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code ecrl4j check-videos DIR|ANNOTATIONS [--strict]}: decodes every frame of every video and
+ * {@code ecrl4j check-videos DIR|ANNOTATIONS [--strict] [--root DIR]}: decodes every frame of every video
+ * (of a folder, or listed by an annotation file in any format {@link DatasetReaders} reads) and
  * reports each bad one (missing, empty, not a video, damaged, too slow) with its reason; the good
  * ones are all decoded. Exits 0 unless {@code --strict} is given and a file is bad.
  */
@@ -41,6 +44,10 @@ public final class CheckVideosCommand implements Callable<Integer> {
 
     @Option(names = "--strict", description = "Exit with status 1 when any video is bad.")
     boolean strict;
+
+    @Option(names = "--root", paramLabel = "DIR",
+            description = "With an annotation file: the folder its paths may not leave (default: the annotation's folder).")
+    Path root;
 
     @Option(names = "--timeout", defaultValue = "120", paramLabel = "SECONDS",
             description = "Decoding time allowed per video before it counts as bad (default ${DEFAULT-VALUE}).")
@@ -86,17 +93,19 @@ public final class CheckVideosCommand implements Callable<Integer> {
         if (isVideoFile(in)) {
             return List.of(in);
         }
-        return annotationVideos(in);
+        return annotationVideos(in, root);
     }
 
     /**
-     * MERGE HOOK (lead): an annotation file is read here. Once {@code org.ecrl4j.data.DatasetReaders}
-     * is on this branch, this method becomes {@code DatasetReaders.read(file).stream().map(VideoSample::path)
-     * .distinct().toList()}; until then an annotation file is refused with a clear message.
+     * The distinct videos of an annotation file, in file order, read by {@link DatasetReaders#read}
+     * (any of its formats); paths may not leave {@code root} ({@code null}: the annotation's folder).
      */
-    static List<Path> annotationVideos(Path file) {
-        throw new IllegalArgumentException(file + ": reading annotation files is not available in this build; "
-                + "give the folder that holds the videos instead");
+    static List<Path> annotationVideos(Path file, Path root) throws IOException {
+        DatasetReaders.Options options = DatasetReaders.Options.defaults();
+        if (root != null) {
+            options = options.withRoot(root);
+        }
+        return DatasetReaders.read(file, options).stream().map(VideoSample::path).distinct().toList();
     }
 
     /** Video files (by extension) and frame folders (folders holding JPEG/PNG files) under a folder, sorted. */

@@ -78,14 +78,40 @@ public final class ClipIngest {
      * @throws org.ecrl4j.video.VideoException when the video cannot be read
      */
     public Result ingest(Path video, VideoSample.Segment segment, boolean training, long seed) {
+        Clip clip = read(options, video, segment, training, seed);
+        return new Result(video, clip.source().frameIndices(), splitter.split(clip.frames(), method, clip.source()));
+    }
+
+    /**
+     * V of one clip and where it came from, before saliency: what {@link #ingest} splits.
+     *
+     * @param frames V, T frames of the input size
+     * @param source the video, the decoded frame indices and the geometric transform that took the
+     *     decoded frames to V (the same crop and flip, for a method that reads its own images)
+     */
+    public record Clip(List<RgbFrame> frames, ClipSource source) {
+        public Clip {
+            frames = List.copyOf(frames);
+        }
+    }
+
+    /**
+     * Samples, decodes and transforms one clip, as {@link #ingest} does before computing saliency,
+     * so that several saliency methods can be run on one decode.
+     *
+     * @throws org.ecrl4j.video.VideoException when the video cannot be read
+     */
+    public static Clip read(Options options, Path video, VideoSample.Segment segment, boolean training, long seed) {
         int[] idx;
         List<RgbFrame> decoded;
         try (VideoReader reader = VideoReader.open(video, options.decode())) {
             idx = ClipReader.indices(reader, segment, options.sampler(), training, seed);
             decoded = reader.read(idx);
         }
-        List<RgbFrame> v = options.transform().frames(decoded, training, seed);
-        ClipSource source = new ClipSource(video, idx, options.transform() + (training ? ", training" : ", evaluation"));
-        return new Result(video, idx, splitter.split(v, method, source));
+        ClipTransform transform = options.transform();
+        List<RgbFrame> v = transform.frames(decoded, training, seed);
+        ClipSource source = new ClipSource(video, idx, transform + (training ? ", training" : ", evaluation"),
+                images -> transform.frames(images, training, seed));
+        return new Clip(v, source);
     }
 }

@@ -98,6 +98,15 @@ public final class ForegroundBackgroundSplit {
         return new Mask(m.width(), m.height(), out);
     }
 
+    /** {@link #threshold} of every map. */
+    public static List<Mask> thresholdAll(List<SaliencyMap> maps, int threshold) {
+        List<Mask> out = new ArrayList<>(maps.size());
+        for (SaliencyMap m : maps) {
+            out.add(threshold(m, threshold));
+        }
+        return out;
+    }
+
     /** The bounding box of the set pixels, or {@code null} when none is set. */
     public static Box boundingBox(Mask mask) {
         int x0 = Integer.MAX_VALUE;

@@ -9,8 +9,9 @@ import java.util.function.Function;
 
 /**
  * Creates saliency methods from their names: {@code spectral} (the default), {@code fine-grained},
- * {@code motion}, {@code model:PATH}. Other methods (an {@code oracle} reading ground-truth masks)
- * are added with {@link #register}; a name of the form {@code prefix:argument} passes the argument
+ * {@code motion}, {@code model:PATH}, and {@code oracle} / {@code oracle:DIR} (the ground-truth masks of
+ * a benchmark written by {@code ecrl4j synth}, {@link OracleSaliencyMethod}). Other methods are added
+ * with {@link #register}; a name of the form {@code prefix:argument} passes the argument
  * to the prefix's factory.
  */
 public final class SaliencyMethods {
@@ -29,6 +30,7 @@ public final class SaliencyMethods {
             }
             return ModelSaliency.load(Path.of(arg));
         });
+        register("oracle", OracleSaliencyMethod::fromArgument);
     }
 
     private SaliencyMethods() {}

@@ -1,6 +1,7 @@
 package org.ecrl4j.synth;
 
 import java.util.Objects;
+import org.ecrl4j.video.FrameSampler;
 
 /**
  * The parameters of one benchmark, validated once here (each message names the option and value).
@@ -49,15 +50,12 @@ public record SynthConfig(int classes, int perClass, int size, int frames, doubl
     }
 
     /**
-     * The frames evaluation samples: the centre frame of each of {@code count} equal segments of
-     * {@code frames} frames, {@code floor((i + 0.5) * frames / count)}; for 16 frames and 8 samples,
-     * frames 1, 3, ..., 15.
+     * The frames evaluation samples: what the project's sampler picks in evaluation
+     * ({@code FrameSampler.segment(count)}, the centre frame of each of {@code count} equal segments,
+     * {@code floor((i + 1/2) * frames / count)}); for 16 frames and 8 samples, frames 1, 3, ..., 15.
+     * The sampler is the source of truth; this delegates to it so the two cannot drift apart.
      */
     public static int[] sampledFrames(int frames, int count) {
-        int[] idx = new int[count];
-        for (int i = 0; i < count; i++) {
-            idx[i] = (int) Math.floor((i + 0.5) * frames / count);
-        }
-        return idx;
+        return FrameSampler.segment(count).sample(frames, false, 0);
     }
 }

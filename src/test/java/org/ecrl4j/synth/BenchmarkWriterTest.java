@@ -18,7 +18,12 @@ import java.util.Map;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
+import org.ecrl4j.data.DatasetReaders;
+import org.ecrl4j.data.VideoSample;
+import org.ecrl4j.video.ClipReader;
+import org.ecrl4j.video.FrameSampler;
 import org.ecrl4j.video.RgbFrame;
+import org.ecrl4j.video.VideoReader;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -85,7 +90,7 @@ class BenchmarkWriterTest {
     }
 
     /**
-     * Every video decodes to its 16 frames at 32x32 and is close to the frames rendered again from
+     * Every video decodes through the project's decoder ({@link VideoReader}) to its 16 frames at 32x32 and is close to the frames rendered again from
      * its annotation row. The threshold: YUV 4:2:0 halves the chroma resolution, and on 32-pixel
      * frames with one-pixel dark outlines, saturated objects and hue edges in the textures the
      * averaged chroma of the 2x2 blocks across those edges alone costs 22-30 dB, while the encoder
@@ -128,6 +133,62 @@ class BenchmarkWriterTest {
             }
         }
         assertTrue(worst > 20, "worst PSNR " + worst);
+    }
+
+    /**
+     * The project's dataset reader takes {@code annotations.csv} as it is: every row resolves to an
+     * existing video inside the benchmark, with the label, split, background, shape and seed of the
+     * plan, in plan order, and the classes of {@code classes.txt}.
+     */
+    @Test
+    void theAnnotationsReadBackThroughTheDatasetReader() throws IOException {
+        Path csv = dir.resolve(BenchmarkWriter.ANNOTATIONS);
+        List<VideoSample> samples = DatasetReaders.read(csv);
+        List<BenchmarkPlan.Entry> entries = new BenchmarkPlan(TINY).entries();
+        assertEquals(entries.size(), samples.size());
+        for (int i = 0; i < samples.size(); i++) {
+            VideoSample s = samples.get(i);
+            BenchmarkPlan.Entry e = entries.get(i);
+            assertEquals(dir.resolve(e.path()).toAbsolutePath().normalize(), s.path().toAbsolutePath().normalize());
+            assertTrue(Files.isRegularFile(s.path()), s.path().toString());
+            assertEquals(e.spec().label().label(), s.label(), e.path());
+            assertEquals(e.split().label(), s.split(), e.path());
+            assertEquals(null, s.segment(), e.path());
+            assertEquals(Map.of("background", e.spec().background().label(), "shape", e.spec().shapeLabel(),
+                    "seed", Long.toString(e.spec().seed())), s.attributes(), e.path());
+        }
+        assertEquals(List.of("slide-left", "slide-right", "rise", "fall"), DatasetReaders.classes(csv, samples));
+    }
+
+    /**
+     * The frames the benchmark assumes evaluation samples (benchmark.json's {@code sampledFrames},
+     * {@link SynthConfig#sampledFrames}) are the ones the project's sampler picks on the decoded
+     * videos (segment mode, evaluation), and decoding only those gives the same pixels as decoding
+     * every frame.
+     */
+    @Test
+    void theEvaluationSamplerPicksTheBenchmarksSampledFrames() throws Exception {
+        int[] assumed = SynthConfig.sampledFrames(TINY.frames(), SynthConfig.SAMPLED_FRAMES);
+        assertArrayEquals(new int[] {1, 3, 5, 7, 9, 11, 13, 15}, assumed);
+        JsonNode json = new ObjectMapper().readTree(dir.resolve("benchmark.json").toFile());
+        int[] written = new int[json.get("sampledFrames").size()];
+        for (int i = 0; i < written.length; i++) {
+            written[i] = json.get("sampledFrames").get(i).asInt();
+        }
+        assertArrayEquals(assumed, written);
+        FrameSampler sampler = FrameSampler.segment(SynthConfig.SAMPLED_FRAMES);
+        for (CSVRecord row : annotations(dir).subList(0, 12)) {
+            Path video = dir.resolve(row.get("path"));
+            List<RgbFrame> all = TestDecoder.decode(video);
+            try (VideoReader r = VideoReader.open(video)) {
+                int[] idx = ClipReader.indices(r, null, sampler, false, 0);
+                assertArrayEquals(assumed, idx, video.toString());
+                List<RgbFrame> sampled = r.read(idx);
+                for (int k = 0; k < idx.length; k++) {
+                    assertArrayEquals(all.get(idx[k]).pixels(), sampled.get(k).pixels(), video + " frame " + idx[k]);
+                }
+            }
+        }
     }
 
     @Test

@@ -1,42 +1,27 @@
 package org.ecrl4j.synth;
 
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import org.bytedeco.ffmpeg.global.avutil;
-import org.bytedeco.javacv.FFmpegFrameGrabber;
-import org.bytedeco.javacv.Frame;
 import org.ecrl4j.video.RgbFrame;
+import org.ecrl4j.video.VideoReader;
 
 /**
- * Decodes a video to RGB frames with JavaCV's FFmpegFrameGrabber, for the round-trip tests. (The
- * project's own decoder lives in org.ecrl4j.video on another branch; these tests switch to it once
- * merged.)
+ * Decodes a benchmark video with the project's decoder ({@link VideoReader}), every frame, for the
+ * round-trip tests, and compares frames.
  */
 final class TestDecoder {
     private TestDecoder() {}
 
-    static List<RgbFrame> decode(Path file) throws Exception {
-        avutil.av_log_set_level(avutil.AV_LOG_ERROR); // no stream dump on every open
-        List<RgbFrame> out = new ArrayList<>();
-        try (FFmpegFrameGrabber g = new FFmpegFrameGrabber(file.toString())) {
-            g.setPixelFormat(avutil.AV_PIX_FMT_RGB24);
-            g.start();
-            Frame f;
-            while ((f = g.grabImage()) != null) {
-                ByteBuffer b = (ByteBuffer) f.image[0];
-                int w = f.imageWidth, h = f.imageHeight;
-                byte[] px = new byte[w * h * 3];
-                for (int y = 0; y < h; y++) {
-                    b.position(y * f.imageStride);
-                    b.get(px, y * w * 3, w * 3);
-                }
-                out.add(new RgbFrame(w, h, px));
+    /** Every frame of a video, in presentation order, through {@link VideoReader}. */
+    static List<RgbFrame> decode(Path file) {
+        try (VideoReader r = VideoReader.open(file)) {
+            int n = r.info().frameCount();
+            int[] all = new int[n];
+            for (int i = 0; i < n; i++) {
+                all[i] = i;
             }
-            g.stop();
+            return r.read(all);
         }
-        return out;
     }
 
     /** Peak signal-to-noise ratio in dB over all channels. */
