@@ -1,0 +1,270 @@
+package org.ecrl4j.nn.backbone;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.ParameterList;
+import ai.djl.pytorch.engine.PtNDManager;
+import ai.djl.pytorch.engine.PtSymbolBlock;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * A video encoder imported from a TorchScript file (exported in PyTorch with {@code torch.jit.trace}
+ * or {@code torch.jit.script} and saved with {@code torch.jit.save}), run by DJL's PyTorch engine.
+ *
+ * <p>Input (B, 3, T, H, W) float32; output (B, T, d). The model is probed once when it is loaded,
+ * on a zero clip of the size it will be fed ({@link ClipShape}), so that a file that is not a
+ * TorchScript archive, or a model that breaks the contract (a wrong rank, a pooled time axis, a
+ * tuple of outputs), fails at load time with a message naming the file; every later output is
+ * checked again.
+ *
+ * <p>Frozen by default: the module then runs in evaluation mode (batch norm on running statistics,
+ * no dropout) with autograd off, and its outputs are copied into ordinary tensors when the caller
+ * is training, so that a trainable head can sit on top. When trainable ({@code --finetune-backbone})
+ * it runs in training mode during training and its parameters take gradients.
+ *
+ * <p>The module lives in the manager given to {@link #load} and is freed when that manager closes.
+ */
+public final class TorchScriptEncoder extends AbstractBlock implements VideoEncoder {
+    private static final byte FORMAT = 1;
+
+    private final Path file;
+    private final PtNDManager manager;
+    private PtSymbolBlock module;
+    private int width;
+    private boolean trainable;
+    /** True while the module's tensors were created under inference mode (they cannot take gradients). */
+    private boolean inferenceTensors;
+
+    private TorchScriptEncoder(Path file, PtNDManager manager, PtSymbolBlock module, boolean trainable,
+            boolean inferenceTensors) {
+        this.file = file;
+        this.manager = manager;
+        this.module = module;
+        this.trainable = trainable;
+        this.inferenceTensors = inferenceTensors;
+        module.freezeParameters(!trainable);
+    }
+
+    /**
+     * Loads a TorchScript backbone and probes it.
+     *
+     * @param manager a PyTorch-engine manager that will own the module
+     * @param file the TorchScript archive
+     * @param clip the clip size the encoder will be fed (T, H, W), used for the probe
+     * @param trainable fine-tune the backbone (else frozen)
+     * @throws BackboneException naming the file when it is missing, not TorchScript, or breaks the contract
+     */
+    public static TorchScriptEncoder load(NDManager manager, Path file, ClipShape clip, boolean trainable) {
+        PtNDManager pt = pytorch(manager);
+        if (!Files.isRegularFile(file)) {
+            throw new BackboneException(file + ": no such TorchScript file"
+                    + (Files.isDirectory(file) ? " (it is a folder; give the .pt file inside it)" : "")
+                    + "; export a backbone with torch.jit.trace and torch.jit.save (README, 'Backbones')");
+        }
+        PtSymbolBlock module;
+        try {
+            // trainParam=false loads the weights under inference mode: cheaper, but they can never
+            // take gradients; a fine-tuned backbone must be loaded with trainParam=true.
+            module = JniUtils.loadModule(pt, file.toAbsolutePath(), true, new String[0], new String[0], trainable);
+        } catch (RuntimeException e) {
+            throw new BackboneException(file + ": not a TorchScript archive (PyTorch says: " + firstLine(e)
+                    + "); expected a model exported with torch.jit.trace(model, example_clip) or"
+                    + " torch.jit.script(model) and saved with torch.jit.save (a state_dict or a pickled module"
+                    + " saved with torch.save does not work); see README, 'Backbones'", e);
+        }
+        TorchScriptEncoder encoder = new TorchScriptEncoder(file, pt, module, trainable, !trainable);
+        try {
+            encoder.width = encoder.probe(clip);
+        } catch (RuntimeException e) {
+            module.close();
+            throw e;
+        }
+        return encoder;
+    }
+
+    private static PtNDManager pytorch(NDManager manager) {
+        if (!(manager instanceof PtNDManager pt)) {
+            throw new IllegalArgumentException("TorchScript backbones run on the PyTorch engine, but the manager"
+                    + " belongs to " + manager.getEngine().getEngineName());
+        }
+        return pt;
+    }
+
+    /** Runs a zero clip (1, 3, T, H, W) through the module and returns d. */
+    private int probe(ClipShape clip) {
+        Shape input = new Shape(1, 3, clip.frames(), clip.height(), clip.width());
+        try (NDManager m = manager.newSubManager()) {
+            NDList out;
+            try {
+                out = module.forward(new ParameterStore(m, false), new NDList(m.zeros(input)), false);
+            } catch (RuntimeException e) {
+                throw new BackboneException(file + ": the model failed on a clip of shape " + input + " (PyTorch says: "
+                        + firstLine(e) + "); the contract is one input (B, 3, T, H, W) float32, normalised RGB;"
+                        + " trace the model with an example of that shape (clip size " + clip + ")", e);
+            }
+            NDArray features = single(out, input);
+            VideoEncoder.checkFeatures(features, input, -1, describe());
+            return Math.toIntExact(features.getShape().get(2));
+        } catch (IllegalStateException e) {
+            throw new BackboneException(e.getMessage(), e);
+        }
+    }
+
+    private NDArray single(NDList out, Shape input) {
+        if (out.size() != 1) {
+            throw new BackboneException(describe() + ": for an input of shape " + input + " the model returned "
+                    + out.size() + " tensors of shapes " + java.util.Arrays.toString(out.getShapes())
+                    + "; the contract is a single tensor (B, T, d) of per-frame features");
+        }
+        return out.get(0);
+    }
+
+    private static String firstLine(Throwable e) {
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().strip();
+        int nl = message.indexOf('\n');
+        return nl < 0 ? message : message.substring(0, nl).strip();
+    }
+
+    /** The TorchScript file this encoder was loaded from. */
+    public Path file() {
+        return file;
+    }
+
+    @Override
+    public int featureWidth() {
+        return width;
+    }
+
+    @Override
+    public boolean isTrainable() {
+        return trainable;
+    }
+
+    /**
+     * Freezes or unfreezes the backbone. A backbone loaded frozen holds inference-mode tensors that
+     * cannot take gradients; unfreezing it reloads the module from its serialised form first.
+     */
+    @Override
+    public void setTrainable(boolean trainable) {
+        if (trainable && inferenceTensors) {
+            replaceModule(reload(manager));
+            inferenceTensors = false;
+        }
+        this.trainable = trainable;
+        module.freezeParameters(!trainable);
+    }
+
+    @Override
+    public String describe() {
+        return "torchscript:" + file;
+    }
+
+    @Override
+    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training,
+            PairList<String, Object> params) {
+        NDArray clips = inputs.singletonOrThrow();
+        VideoEncoder.checkClips(clips, describe());
+        boolean train = trainable && training;
+        NDList out = module.forward(ps, inputs, train);
+        NDArray features = single(out, clips.getShape());
+        VideoEncoder.checkFeatures(features, clips.getShape(), width, describe());
+        if (!train && training) {
+            // Outputs of a frozen module are inference tensors, which autograd refuses to save for
+            // the backward pass of the head above; a copy made outside inference mode is an
+            // ordinary tensor.
+            NDArray copy = features.duplicate();
+            features.close();
+            features = copy;
+        }
+        return new NDList(features);
+    }
+
+    @Override
+    public ParameterList getDirectParameters() {
+        return module.getDirectParameters();
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        Shape in = inputShapes[0];
+        return new Shape[] {new Shape(in.get(0), in.get(2), width)};
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        // The module arrives with its weights.
+    }
+
+    @Override
+    public TorchScriptEncoder copy(NDManager target) {
+        TorchScriptEncoder twin = new TorchScriptEncoder(file, pytorch(target), reload(pytorch(target)), trainable, false);
+        twin.width = width;
+        return twin;
+    }
+
+    /** Serialises the current module and loads it again into {@code target}, outside inference mode. */
+    private PtSymbolBlock reload(PtNDManager target) {
+        return readModule(target, serialise());
+    }
+
+    private byte[] serialise() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        JniUtils.writeModule(module, bytes, false);
+        return bytes.toByteArray();
+    }
+
+    private PtSymbolBlock readModule(PtNDManager target, byte[] bytes) {
+        try {
+            // The native reader trusts each read to fill its buffer, so it is given a byte array.
+            return JniUtils.loadModule(target, new ByteArrayInputStream(bytes), true, false);
+        } catch (IOException | RuntimeException e) {
+            throw new BackboneException(describe() + ": cannot reload the module (" + firstLine(e) + ")", e);
+        }
+    }
+
+    private void replaceModule(PtSymbolBlock next) {
+        PtSymbolBlock old = module;
+        module = next;
+        old.close();
+    }
+
+    /** Writes the module with its current weights (for checkpoints of a fine-tuned backbone). */
+    @Override
+    public void saveParameters(DataOutputStream os) throws IOException {
+        byte[] bytes = serialise();
+        os.writeByte(FORMAT);
+        os.writeInt(bytes.length);
+        os.write(bytes);
+    }
+
+    /** Reads weights written by {@link #saveParameters}, replacing the module. */
+    @Override
+    public void loadParameters(NDManager target, DataInputStream is) throws IOException {
+        byte format = is.readByte();
+        if (format != FORMAT) {
+            throw new IOException(describe() + ": unknown checkpoint format " + format + " for a TorchScript backbone");
+        }
+        int n = is.readInt();
+        if (n < 0) {
+            throw new IOException(describe() + ": corrupt checkpoint (module size " + n + ")");
+        }
+        byte[] bytes = new byte[n];
+        is.readFully(bytes);
+        replaceModule(readModule(manager, bytes));
+        inferenceTensors = false;
+        module.freezeParameters(!trainable);
+    }
+}
