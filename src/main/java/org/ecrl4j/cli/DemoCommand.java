@@ -1,15 +1,84 @@
 package org.ecrl4j.cli;
 
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import org.ecrl4j.pipeline.Demo;
+import org.ecrl4j.train.TrainOptions;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /** Runs the built-in benchmark end to end. */
-@Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Generate the Confounded Events benchmark, train and compare models.")
+@Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Generate the Confounded Events benchmark, train ceiling, base, ecrl and ecrl-plus on it",
+            "with motion saliency, evaluate every test split and print the bias metrics (metrics.json in --out)."})
 public final class DemoCommand implements Callable<Integer> {
+    @Option(names = "--out", defaultValue = "demo-out", paramLabel = "DIR", description = "output folder (default: ${DEFAULT-VALUE})")
+    Path out;
+
+    @Option(names = "--seeds", defaultValue = "3", paramLabel = "N", description = "training seeds to average (default: ${DEFAULT-VALUE})")
+    int seeds;
+
+    @Option(names = "--quick", description = "one seed (about a third of the time)")
+    boolean quick;
+
+    @Option(names = "--stage1-epochs", defaultValue = "12", paramLabel = "E", description = "stage-1 epochs (default: ${DEFAULT-VALUE})")
+    int stage1Epochs;
+
+    @Option(names = "--head-epochs", defaultValue = "20", paramLabel = "E", description = "head epochs (default: ${DEFAULT-VALUE})")
+    int headEpochs;
+
+    @Option(names = "--saliency", defaultValue = "motion", paramLabel = "M", description = "saliency method (default: ${DEFAULT-VALUE})")
+    String saliency;
+
+    @Option(names = "--swap", defaultValue = "0.5", paramLabel = "P", description = "background swap probability of ecrl-plus (default: ${DEFAULT-VALUE})")
+    double swap;
+
+    @Mixin ThreadsOption threads;
+
     @Override
-    public Integer call() {
-        System.out.println("The demo is not built yet: it arrives with the end-to-end work (issue 5).");
+    public Integer call() throws Exception {
+        threads.apply();
+        int n = quick ? 1 : seeds;
+        if (n < 1) {
+            throw new IllegalArgumentException("--seeds must be >= 1, got " + seeds);
+        }
+        List<Long> seedList = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            seedList.add((long) i + 1);
+        }
+        TrainOptions stage1 = new TrainOptions(stage1Epochs, 8, 2e-3f, 1e-3f, TrainOptions.Schedule.COSINE, 4, 0.1f, 0, true);
+        TrainOptions head = new TrainOptions(headEpochs, 8, 1e-3f, 1e-3f, TrainOptions.Schedule.COSINE, 4, 0.1f, 0, true);
+        Demo.Options options = new Demo.Options(out, seedList, 1, 48, 8, saliency, stage1, head, swap, 2,
+                List.of(16, 32, 64));
+        Map<String, Object> metrics = new Demo(options, System.err).run();
+        printTable(metrics);
+        System.out.println("metrics written to " + out.resolve("metrics.json"));
         return 0;
+    }
+
+    @SuppressWarnings("unchecked")
+    static void printTable(Map<String, Object> metrics) {
+        Map<String, Object> models = (Map<String, Object>) metrics.get("models");
+        double chance = (Double) metrics.get("chance");
+        System.out.printf(Locale.ROOT, "%n%-10s %12s %12s %12s %12s %10s %10s %10s%n", "model", "iid", "bg-shift",
+                "obj-shift", "bg-only", "bias gap", "obj gap", "static");
+        for (var e : models.entrySet()) {
+            Map<String, Object> m = (Map<String, Object>) e.getValue();
+            StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-10s", e.getKey()));
+            for (String split : Demo.TEST_SPLITS) {
+                Map<String, Object> s = (Map<String, Object>) m.get(split);
+                sb.append(String.format(Locale.ROOT, " %6.3f±%.3f", (Double) s.get("acc1"), (Double) s.get("acc1_std")));
+            }
+            sb.append(String.format(Locale.ROOT, " %10.3f %10.3f %10.3f", (Double) m.get("bias_gap"),
+                    (Double) m.get("object_gap"), (Double) m.get("static_bias")));
+            System.out.println(sb);
+        }
+        System.out.printf(Locale.ROOT, "chance %.3f (Acc@1; static bias of an unbiased model = chance)%n", chance);
+        System.out.printf(Locale.ROOT, "total %.0f s%n", (Double) metrics.get("seconds"));
     }
 }
