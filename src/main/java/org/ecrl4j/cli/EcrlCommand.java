@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = EcrlCommand.Version.class,
         description = "Event-level Causal Representation Learning for video classification.",
-        subcommands = {CommandLine.HelpCommand.class, DemoCommand.class, SynthCommand.class})
+        subcommands = {CommandLine.HelpCommand.class, DemoCommand.class, SynthCommand.class, BackboneCommand.class})
 public final class EcrlCommand implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
