@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
         versionProvider = EcrlCommand.Version.class,
         description = "Event-level Causal Representation Learning for video classification.",
         subcommands = {CommandLine.HelpCommand.class, DemoCommand.class, SynthCommand.class, TrainCommand.class,
-            EvalCommand.class, SaliencyCommand.class, SaliencyEvalCommand.class, CheckVideosCommand.class, BenchCommand.class})
+            EvalCommand.class, SaliencyCommand.class, SaliencyEvalCommand.class, CheckVideosCommand.class, BenchCommand.class,
+            BackboneCommand.class})
 public final class EcrlCommand implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

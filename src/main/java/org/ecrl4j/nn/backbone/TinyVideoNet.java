@@ -43,6 +43,8 @@ import org.ecrl4j.util.AtomicFiles;
  * features are averaged over H and W only.
  *
  * <p>Input (B, 3, T, H, W) (any T >= 1, H, W >= 1); output (B, T, d) with d the last stage's width.
+ * When frozen ({@link #setTrainable}), it runs in inference mode even during training (batch norm
+ * on its running statistics).
  * Stage widths default to {@link #DEFAULT_WIDTHS}. The spatial size halves (rounding up) at every
  * stage, so 64x64 frames end at 8x8 with three stages.
  */
@@ -85,8 +87,13 @@ public final class TinyVideoNet extends AbstractBlock implements VideoEncoder {
      * Creates and initialises a network in {@code manager}; the seed fixes the initial weights.
      */
     public static TinyVideoNet create(NDManager manager, List<Integer> widths, long seed) {
-        TinyVideoNet net = new TinyVideoNet(widths);
         Engine.getInstance().setRandomSeed((int) seed);
+        return build(manager, widths);
+    }
+
+    /** Initialises a network whose weights are about to be overwritten (does not touch the seed). */
+    private static TinyVideoNet build(NDManager manager, List<Integer> widths) {
+        TinyVideoNet net = new TinyVideoNet(widths);
         net.initialize(manager, DataType.FLOAT32, new Shape(1, 3, 1, 8, 8));
         return net;
     }
@@ -111,8 +118,10 @@ public final class TinyVideoNet extends AbstractBlock implements VideoEncoder {
             PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
         VideoEncoder.checkClips(x, describe());
+        // A frozen network keeps its batch-norm statistics, as an imported frozen backbone does.
+        boolean train = training && isTrainable();
         for (Stage stage : stages) {
-            x = stage.forward(ps, new NDList(x), training).singletonOrThrow(); // (B, C, T, H', W')
+            x = stage.forward(ps, new NDList(x), train).singletonOrThrow(); // (B, C, T, H', W')
         }
         return new NDList(framePool(x));
     }
@@ -142,7 +151,7 @@ public final class TinyVideoNet extends AbstractBlock implements VideoEncoder {
 
     @Override
     public TinyVideoNet copy(NDManager manager) {
-        TinyVideoNet twin = create(manager, widths, 0);
+        TinyVideoNet twin = build(manager, widths);
         try {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             saveParameters(new DataOutputStream(bytes));
@@ -206,7 +215,7 @@ public final class TinyVideoNet extends AbstractBlock implements VideoEncoder {
             for (int i = 0; i < n; i++) {
                 widths.add(dis.readInt());
             }
-            TinyVideoNet net = create(manager, widths, 0);
+            TinyVideoNet net = build(manager, widths);
             net.loadParameters(manager, dis);
             return net;
         } catch (EOFException e) {

@@ -55,7 +55,7 @@ public final class TorchScriptEncoder extends AbstractBlock implements VideoEnco
         this.module = module;
         this.trainable = trainable;
         this.inferenceTensors = inferenceTensors;
-        module.freezeParameters(!trainable);
+        module.freezeParameters(!trainable, VideoEncoder::isLearnable);
     }
 
     /**
@@ -164,7 +164,7 @@ public final class TorchScriptEncoder extends AbstractBlock implements VideoEnco
             inferenceTensors = false;
         }
         this.trainable = trainable;
-        module.freezeParameters(!trainable);
+        module.freezeParameters(!trainable, VideoEncoder::isLearnable);
     }
 
     @Override
@@ -265,6 +265,6 @@ public final class TorchScriptEncoder extends AbstractBlock implements VideoEnco
         is.readFully(bytes);
         replaceModule(readModule(manager, bytes));
         inferenceTensors = false;
-        module.freezeParameters(!trainable);
+        module.freezeParameters(!trainable, VideoEncoder::isLearnable);
     }
 }

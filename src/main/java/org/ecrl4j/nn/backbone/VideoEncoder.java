@@ -36,9 +36,17 @@ public interface VideoEncoder extends Block {
         return false;
     }
 
-    /** Makes the encoder trainable or frozen. */
+    /**
+     * Makes the encoder trainable or frozen. Running statistics of batch norm never take gradients
+     * (the forward pass updates them in place), so they are left alone.
+     */
     default void setTrainable(boolean trainable) {
-        freezeParameters(!trainable);
+        freezeParameters(!trainable, VideoEncoder::isLearnable);
+    }
+
+    /** Whether a parameter is learned by gradient descent (not a batch-norm running statistic). */
+    static boolean isLearnable(Parameter p) {
+        return p.getType() != Parameter.Type.RUNNING_MEAN && p.getType() != Parameter.Type.RUNNING_VAR;
     }
 
     /** The parameters the trainer updates: those that take a gradient. */
