@@ -166,7 +166,7 @@ public final class EncoderTrainer {
                     options.epochs(), lossSum / n, (double) correct / n,
                     Double.isNaN(valAcc) ? "" : String.format("  val acc@1 %.3f", valAcc), (System.nanoTime() - t0) / 1e9));
             double score = Double.isNaN(valAcc) ? (double) correct / n : valAcc;
-            if (options.keepBest() && score > bestAcc) {
+            if (options.keepBest() && score >= bestAcc) { // ties: the later epoch, which has trained longer
                 bestAcc = score;
                 bestEpoch = epoch + 1;
                 best = snapshot(classifier);

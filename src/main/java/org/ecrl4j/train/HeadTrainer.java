@@ -194,7 +194,7 @@ public final class HeadTrainer {
             history.add(m);
             listener.onEpoch(m);
             double score = Double.isNaN(valAcc1) ? tr.acc1() : valAcc1;
-            if (options.keepBest() && score > bestAcc) {
+            if (options.keepBest() && score >= bestAcc) { // ties: the later epoch, which has trained longer
                 bestAcc = score;
                 bestEpoch = epoch + 1;
                 best = snapshot(model);
