@@ -65,12 +65,12 @@ public final class DemoCommand implements Callable<Integer> {
     static void printTable(Map<String, Object> metrics) {
         Map<String, Object> models = (Map<String, Object>) metrics.get("models");
         double chance = (Double) metrics.get("chance");
-        System.out.printf(Locale.ROOT, "%n%-10s %12s %12s %12s %12s %10s %10s %10s%n", "model", "iid", "bg-shift",
-                "obj-shift", "bg-only", "bias gap", "obj gap", "static");
+        System.out.printf(Locale.ROOT, "%n%-10s %12s %12s %12s %12s %12s %12s %10s %10s %10s%n", "model", "val",
+                "val-swap", "iid", "bg-shift", "obj-shift", "bg-only", "bias gap", "obj gap", "static");
         for (var e : models.entrySet()) {
             Map<String, Object> m = (Map<String, Object>) e.getValue();
             StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-10s", e.getKey()));
-            for (String split : Demo.TEST_SPLITS) {
+            for (String split : Demo.EVAL_SPLITS) {
                 Map<String, Object> s = (Map<String, Object>) m.get(split);
                 sb.append(String.format(Locale.ROOT, " %6.3f±%.3f", (Double) s.get("acc1"), (Double) s.get("acc1_std")));
             }

@@ -51,4 +51,19 @@ public final class BackgroundSwap {
         }
         return out;
     }
+
+    /**
+     * Background-swapped copies of clips: each clip's foreground on the frames of another clip of
+     * the list drawn at random with the given seed, label and saliency kept.
+     */
+    public static List<StoredClip> swapClips(List<StoredClip> clips, long seed, int threshold) {
+        java.util.Random random = new java.util.Random(seed);
+        List<StoredClip> out = new ArrayList<>(clips.size());
+        for (StoredClip a : clips) {
+            StoredClip b = clips.get(random.nextInt(clips.size()));
+            out.add(new StoredClip(a.sample(), a.label(), a.frameIndices(),
+                    composite(a.frames(), a.saliency(), b.frames(), threshold), a.saliency()));
+        }
+        return out;
+    }
 }

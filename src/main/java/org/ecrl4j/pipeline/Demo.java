@@ -40,6 +40,14 @@ import org.ecrl4j.util.AtomicFiles;
 public final class Demo {
     /** The test splits every model is evaluated on. */
     public static final List<String> TEST_SPLITS = List.of("iid", "bg-shift", "obj-shift", "bg-only");
+    /**
+     * Validation sets, the only ones settings are chosen on: {@code val} (drawn like train) and
+     * {@code val-swap}, the same videos with their backgrounds swapped among themselves (a
+     * counterfactual check of background reliance built from val alone).
+     */
+    public static final List<String> VAL_SPLITS = List.of("val", "val-swap");
+    /** Every evaluated set, in report order. */
+    public static final List<String> EVAL_SPLITS = List.of("val", "val-swap", "iid", "bg-shift", "obj-shift", "bg-only");
     /** The models, in report order. */
     public static final List<String> MODELS = List.of("ceiling", "base", "ecrl", "ecrl-plus");
 
@@ -125,7 +133,7 @@ public final class Demo {
         Map<String, Object> models = new LinkedHashMap<>();
         for (String m : MODELS) {
             Map<String, Object> mm = new LinkedHashMap<>();
-            for (String split : TEST_SPLITS) {
+            for (String split : EVAL_SPLITS) {
                 Map<String, Object> s = new LinkedHashMap<>();
                 s.put("acc1", mean(acc1.get(m).get(split)));
                 s.put("acc1_std", std(acc1.get(m).get(split)));
@@ -207,8 +215,8 @@ public final class Demo {
     private Map<String, Evaluation> evaluate(PooledClassifier c, NDManager manager, ClipStore store,
             EncoderTrainer.Input input, int classes) {
         Map<String, Evaluation> out = new LinkedHashMap<>();
-        for (String split : TEST_SPLITS) {
-            List<StoredClip> clips = store.split(split);
+        for (String split : EVAL_SPLITS) {
+            List<StoredClip> clips = clipsOf(store, split);
             out.put(split, Evaluation.of(EncoderTrainer.logits(c, manager, clips, input, classes, 32),
                     EncoderTrainer.labels(clips), classes));
         }
@@ -241,12 +249,20 @@ public final class Demo {
                 });
         Map<String, Evaluation> out = new LinkedHashMap<>();
         try (HeadModel model = r.model()) {
-            for (String s : TEST_SPLITS) {
-                FeatureSet f = FeatureExtractor.extract(encoder, manager, store.split(s), split, 32);
+            for (String s : EVAL_SPLITS) {
+                FeatureSet f = FeatureExtractor.extract(encoder, manager, clipsOf(store, s), split, 32);
                 out.put(s, Evaluation.of(model.logits(f, 64), f.labels(), classes));
             }
         }
         return out;
+    }
+
+    /** The clips of a split; {@code val-swap} is val with backgrounds swapped (fixed seed). */
+    private static List<StoredClip> clipsOf(ClipStore store, String split) {
+        if (split.equals("val-swap")) {
+            return BackgroundSwap.swapClips(store.split("val"), 12345, SplitOptions.PLUS.foregroundThreshold());
+        }
+        return store.split(split);
     }
 
     static double mean(List<Double> xs) {

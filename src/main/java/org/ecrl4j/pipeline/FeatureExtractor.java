@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import org.ecrl4j.data.FeatureSet;
 import org.ecrl4j.nn.backbone.VideoEncoder;
 import org.ecrl4j.saliency.SplitClip;
@@ -36,16 +35,8 @@ public final class FeatureExtractor {
      */
     public static FeatureSet extractSwapped(VideoEncoder encoder, NDManager manager, List<StoredClip> clips,
             SplitOptions split, int batchSize, long seed) {
-        Random random = new Random(seed);
-        List<SplitClip> splits = new ArrayList<>(clips.size());
-        for (StoredClip a : clips) {
-            StoredClip b = clips.get(random.nextInt(clips.size()));
-            List<RgbFrame> composite = BackgroundSwap.composite(a.frames(), a.saliency(), b.frames(),
-                    split.foregroundThreshold());
-            splits.add(ClipBatches.split(new StoredClip(a.sample(), a.label(), a.frameIndices(), composite,
-                    a.saliency()), split));
-        }
-        return extractSplits(encoder, manager, splits, EncoderTrainer.labels(clips), batchSize);
+        return extract(encoder, manager, BackgroundSwap.swapClips(clips, seed, split.foregroundThreshold()), split,
+                batchSize);
     }
 
     private static FeatureSet extractSplits(VideoEncoder encoder, NDManager manager, List<SplitClip> splits,
