@@ -298,6 +298,9 @@ final class Svg {
 
     static String fmt(double v) {
         double a = Math.abs(v);
+        if (v == Math.rint(v) && a < 1e6) {
+            return String.format(Locale.ROOT, "%d", (long) v);
+        }
         if (a != 0 && (a < 0.01 || a >= 10000)) {
             return String.format(Locale.ROOT, "%.1e", v);
         }
