@@ -22,7 +22,21 @@ import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.ecrl4j.data.FeatureSet;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import java.util.Optional;
+import org.ecrl4j.nn.backbone.PooledClassifier;
+import org.ecrl4j.nn.backbone.TinyVideoNet;
 import org.ecrl4j.report.CaseSelection;
+import org.ecrl4j.report.ClipEvidence;
+import org.ecrl4j.report.Tsne;
+import org.ecrl4j.report.VideoEvidence;
+import org.ecrl4j.saliency.ForegroundBackgroundSplit;
+import org.ecrl4j.saliency.SaliencyMap;
+import org.ecrl4j.saliency.SplitClip;
+import org.ecrl4j.saliency.SplitOptions;
+import org.ecrl4j.video.RgbFrame;
 import org.ecrl4j.report.RunReport;
 import org.ecrl4j.train.HeadModel;
 import org.ecrl4j.train.RunFolder;
@@ -224,6 +238,64 @@ class ReportCommandTest {
         assertEquals(1, mismatch.code());
         assertTrue(mismatch.err().contains("d=12") && mismatch.err().contains("wide.npz"), mismatch.err());
         assertTrue(Files.isRegularFile(index), "a failed report leaves the previous one");
+    }
+
+    /** Frames, Grad-CAM and the saliency split come from a VideoEvidence (here synthetic clips). */
+    @Test
+    void videoEvidenceAddsFramesGradCamAndTheSplit() throws Exception {
+        Path copy = dir.resolve("ecrl-video");
+        Files.createDirectories(copy);
+        for (String f : List.of("config.json", "metrics.json", "head.params", "dictionary.npz")) {
+            Files.copy(ecrl.resolve(f), copy.resolve(f));
+        }
+        List<RgbFrame> frames = new ArrayList<>();
+        List<SaliencyMap> maps = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            RgbFrame f = RgbFrame.black(32, 32);
+            byte[] sal = new byte[32 * 32];
+            for (int y = 10; y < 16; y++) {
+                for (int x = 4 + 4 * t; x < 10 + 4 * t; x++) {
+                    f.pixels()[(y * 32 + x) * 3] = (byte) 230;
+                    sal[y * 32 + x] = (byte) 255;
+                }
+            }
+            frames.add(f);
+            maps.add(new SaliencyMap(32, 32, sal));
+        }
+        SplitClip split = new ForegroundBackgroundSplit(SplitOptions.PAPER).split(frames, maps);
+        List<Integer> asked = new ArrayList<>();
+        try (NDManager manager = NDManager.newBaseManager()) {
+            TinyVideoNet net = TinyVideoNet.create(manager, List.of(4, 8), 1);
+            PooledClassifier classifier = new PooledClassifier(net, 3);
+            classifier.initialize(manager, DataType.FLOAT32, new Shape(1, 3, 4, 32, 32));
+            ClipEvidence.CamModel cam = ClipEvidence.pooled(classifier);
+            VideoEvidence evidence = new ClipEvidence(i -> {
+                asked.add(i);
+                return i % 2 == 0 ? Optional.of(new ClipEvidence.NamedClip("video-" + i + ".mp4", split)) : Optional.empty();
+            }, cam, cam, manager, "odd rows have no video");
+            Path page = RunReport.write(new RunReport.Options(copy, test, base, evidence, 45,
+                    new Tsne.Options(5, 50, 200, 0)), new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+            String text = Files.readString(page);
+            assertFalse(asked.isEmpty());
+            for (int i : asked) {
+                boolean shown = i % 2 == 0;
+                for (String f : List.of("frames-", "gradcam-base-", "gradcam-ecrl-", "split-saliency-", "split-foreground-",
+                        "split-background-")) {
+                    assertEquals(shown, text.contains("<img src=\"" + f + i + ".png\""), f + i);
+                    if (shown) {
+                        BufferedImage img = ImageIO.read(page.getParent().resolve(f + i + ".png").toFile());
+                        assertNotNull(img, f + i);
+                        assertEquals(4 * 96 + 3 * 2, img.getWidth(), "4 frames scaled x3 with 2-pixel gaps");
+                        assertEquals(96, img.getHeight());
+                    }
+                }
+            }
+            // The frame strip shows the red square of frame 1 at its place (x 4-9, y 10-15, scaled x3).
+            BufferedImage strip = ImageIO.read(page.getParent().resolve("frames-" + asked.stream()
+                    .filter(i -> i % 2 == 0).findFirst().orElseThrow() + ".png").toFile());
+            assertEquals(0xE60000, strip.getRGB(20, 40) & 0xFFFFFF);
+            assertEquals(0, strip.getRGB(60, 80) & 0xFFFFFF);
+        }
     }
 
     /** Opens the report in headless Chromium and checks the screenshot shows the figures. */
