@@ -233,7 +233,8 @@ final class Svg {
         int groups = values.size();
         int barW = Math.max(4, Math.min(18, 220 / Math.max(1, n * groups)));
         double left = 40;
-        int w = (int) Math.max(260, left + 10 + n * (groups * barW + 6));
+        int legend = (int) left + seriesNames.stream().mapToInt(name -> 30 + 7 * name.length()).sum();
+        int w = (int) Math.max(Math.max(260, legend), left + 10 + n * (groups * barW + 6));
         int h = 190;
         double top = 28;
         double bottom = h - 52;

@@ -55,22 +55,9 @@ class ReportCommandTest {
     static Path index;
     static String html;
 
-    record Run(int code, String out, String err) {}
-
-    static Run run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = EcrlCommand.commandLine().execute(args);
-            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+    /** Runs the CLI with its output captured (TrainEvalCommandTest's helper). */
+    static TrainEvalCommandTest.Run run(String... args) {
+        return new TrainEvalCommandTest().run(args);
     }
 
     @BeforeAll
@@ -81,14 +68,14 @@ class ReportCommandTest {
         TrainEvalCommandTest.planted(45, 4, 8, 2).save(test);
         ecrl = dir.resolve("ecrl");
         base = dir.resolve("base");
-        Run a = run("train", "--features", train.toString(), "--val", test.toString(), "--config", "ecrl", "--out",
+        var a = run("train", "--features", train.toString(), "--val", test.toString(), "--config", "ecrl", "--out",
                 ecrl.toString(), "--epochs", "4", "--lr", "3e-3", "--global-entries", "16", "--confounders", "8",
                 "--seed", "4");
         assertEquals(0, a.code(), a.err());
-        Run b = run("train", "--features", train.toString(), "--val", test.toString(), "--config", "base", "--out",
+        var b = run("train", "--features", train.toString(), "--val", test.toString(), "--config", "base", "--out",
                 base.toString(), "--epochs", "1", "--lr", "1e-4", "--seed", "5");
         assertEquals(0, b.code(), b.err());
-        Run r = run("report", "--run", ecrl.toString(), "--features", test.toString(), "--compare", base.toString(),
+        var r = run("report", "--run", ecrl.toString(), "--features", test.toString(), "--compare", base.toString(),
                 "--tsne-iterations", "300", "--perplexity", "10");
         assertEquals(0, r.code(), r.err());
         index = Path.of(r.out().trim());
@@ -213,7 +200,7 @@ class ReportCommandTest {
     @Test
     void rewritingReplacesTheReport() throws Exception {
         Files.writeString(ecrl.resolve("report").resolve("stale.txt"), "old");
-        Run r = run("report", "--run", ecrl.toString());
+        var r = run("report", "--run", ecrl.toString());
         assertEquals(0, r.code(), r.err());
         assertFalse(Files.exists(ecrl.resolve("report").resolve("stale.txt")));
         String page = Files.readString(ecrl.resolve("report").resolve("index.html"));
@@ -226,15 +213,15 @@ class ReportCommandTest {
 
     @Test
     void badInputGivesOneClearError() throws Exception {
-        Run missing = run("report", "--run", dir.resolve("nope").toString());
+        var missing = run("report", "--run", dir.resolve("nope").toString());
         assertEquals(1, missing.code());
         assertTrue(missing.err().contains("nope") && missing.err().contains("ecrl4j train"), missing.err());
-        Run noFeatures = run("report", "--run", ecrl.toString(), "--compare", base.toString());
+        var noFeatures = run("report", "--run", ecrl.toString(), "--compare", base.toString());
         assertEquals(1, noFeatures.code());
         assertTrue(noFeatures.err().contains("--features"), noFeatures.err());
         Path wide = dir.resolve("wide.npz");
         TrainEvalCommandTest.planted(6, 4, 12, 3).save(wide);
-        Run mismatch = run("report", "--run", ecrl.toString(), "--features", wide.toString());
+        var mismatch = run("report", "--run", ecrl.toString(), "--features", wide.toString());
         assertEquals(1, mismatch.code());
         assertTrue(mismatch.err().contains("d=12") && mismatch.err().contains("wide.npz"), mismatch.err());
         assertTrue(Files.isRegularFile(index), "a failed report leaves the previous one");

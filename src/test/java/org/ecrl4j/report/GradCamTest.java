@@ -117,6 +117,8 @@ class GradCamTest {
                     right += inQuadrant ? 1 : 0;
                 }
             }
+            System.out.println("GradCamTest: " + right + " of " + n * FRAMES + " maps peak in the quadrant, " + correct
+                    + " of " + n + " clips right");
             assertTrue(correct >= 0.9 * n, "the tiny model learned the task: " + correct + " of " + n);
             assertTrue(right >= 0.9 * n * FRAMES, right + " of " + n * FRAMES + " maps peak in the class's quadrant");
             // The predicted class is the default target; an out-of-range class is named.
