@@ -1,0 +1,104 @@
+package org.ecrl4j.report;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import java.io.IOException;
+import java.util.List;
+import java.util.Optional;
+import org.ecrl4j.nn.backbone.PooledClassifier;
+import org.ecrl4j.nn.backbone.TinyVideoNet;
+import org.ecrl4j.pipeline.ClipBatches;
+import org.ecrl4j.saliency.SplitClip;
+
+/**
+ * {@link VideoEvidence} from split clips: the frames and saliency split of each chosen test video,
+ * with the Grad-CAM maps of a base and an ECRL model on the built-in backbone where given. This is
+ * the hook video-trained runs plug into: they supply where each test row's clip comes from and their
+ * backbones.
+ */
+public final class ClipEvidence implements VideoEvidence {
+    /** The split clip of the test video at a row of the feature file. */
+    @FunctionalInterface
+    public interface ClipSource {
+        /** The clip of row {@code index}, or empty when that video is not available. */
+        Optional<NamedClip> clip(int index) throws IOException;
+    }
+
+    /** A clip with the video it came from. */
+    public record NamedClip(String video, SplitClip split) {}
+
+    /** A model whose backbone Grad-CAM explains. */
+    public interface CamModel {
+        TinyVideoNet backbone();
+
+        /**
+         * The head Grad-CAM differentiates for this clip: an ECRL head closes over the clip's F_s
+         * and F_c (computed in {@code manager}) and takes F_v from Grad-CAM.
+         */
+        GradCam.FeatureHead head(SplitClip clip, NDManager manager);
+    }
+
+    /** The plain classifier over a built-in backbone (the base model). */
+    public static CamModel pooled(PooledClassifier classifier) {
+        if (!(classifier.encoder() instanceof TinyVideoNet net)) {
+            throw new IllegalArgumentException("Grad-CAM needs the built-in backbone, got "
+                    + classifier.encoder().describe());
+        }
+        return new CamModel() {
+            @Override
+            public TinyVideoNet backbone() {
+                return net;
+            }
+
+            @Override
+            public GradCam.FeatureHead head(SplitClip clip, NDManager manager) {
+                return GradCam.pooled(classifier);
+            }
+        };
+    }
+
+    private final ClipSource source;
+    private final CamModel base;
+    private final CamModel ecrl;
+    private final NDManager manager;
+    private final String reason;
+
+    /**
+     * @param base model for the base Grad-CAM, or null
+     * @param ecrl model for the ECRL Grad-CAM, or null
+     * @param manager where the clips' arrays are made (a sub-manager per clip, closed after)
+     * @param reason shown when a video is not available
+     */
+    public ClipEvidence(ClipSource source, CamModel base, CamModel ecrl, NDManager manager, String reason) {
+        this.source = source;
+        this.base = base;
+        this.ecrl = ecrl;
+        this.manager = manager;
+        this.reason = reason;
+    }
+
+    @Override
+    public Optional<VideoPanel> panel(int index) throws IOException {
+        Optional<NamedClip> clip = source.clip(index);
+        if (clip.isEmpty()) {
+            return Optional.empty();
+        }
+        SplitClip split = clip.get().split();
+        return Optional.of(new VideoPanel(clip.get().video(), split.whole(), cam(base, split), cam(ecrl, split), split));
+    }
+
+    private float[][][] cam(CamModel model, SplitClip split) {
+        if (model == null) {
+            return null;
+        }
+        try (NDManager m = manager.newSubManager()) {
+            NDArray x = ClipBatches.toArray(m, List.of(split.whole())); // (1, 3, T, H, W)
+            return GradCam.compute(model.backbone(), model.head(split, m), x, -1).maps();
+        }
+    }
+
+    @Override
+    public String unavailableReason() {
+        return reason;
+    }
+}
