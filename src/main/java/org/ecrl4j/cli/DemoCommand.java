@@ -53,7 +53,7 @@ public final class DemoCommand implements Callable<Integer> {
         }
         TrainOptions stage1 = new TrainOptions(stage1Epochs, 8, 2e-3f, 1e-3f, TrainOptions.Schedule.COSINE, 4, 0.1f, 0, true);
         TrainOptions head = new TrainOptions(headEpochs, 8, 1e-3f, 1e-3f, TrainOptions.Schedule.COSINE, 4, 0.1f, 0, true);
-        Demo.Options options = new Demo.Options(out, seedList, 1, 48, 8, saliency, stage1, head, swap, 2,
+        Demo.Options options = new Demo.Options(out, seedList, org.ecrl4j.synth.SynthConfig.defaults(1), 8, saliency, stage1, head, swap, 2,
                 List.of(16, 32, 64));
         Map<String, Object> metrics = new Demo(options, System.err).run();
         printTable(metrics);

@@ -56,8 +56,7 @@ public final class Demo {
      *
      * @param out output folder
      * @param seeds training seeds
-     * @param benchmarkSeed the benchmark generator's seed
-     * @param size frame size of the benchmark and of the input
+     * @param benchmark the benchmark to generate (its seed, size and counts)
      * @param frames T sampled frames
      * @param saliency saliency method for the split (motion: an estimate, not the oracle)
      * @param stage1 stage-1 options (built-in backbone from scratch)
@@ -65,8 +64,13 @@ public final class Demo {
      * @param swap background swap probability of ecrl-plus
      * @param threads worker threads for decoding and saliency
      */
-    public record Options(Path out, List<Long> seeds, long benchmarkSeed, int size, int frames, String saliency,
-            TrainOptions stage1, TrainOptions head, double swap, int threads, List<Integer> widths) {}
+    public record Options(Path out, List<Long> seeds, SynthConfig benchmark, int frames, String saliency,
+            TrainOptions stage1, TrainOptions head, double swap, int threads, List<Integer> widths) {
+        /** The input size: the benchmark's frame size. */
+        public int size() {
+            return benchmark.size();
+        }
+    }
 
     private final Options options;
     private final PrintStream log;
@@ -80,7 +84,7 @@ public final class Demo {
     public Map<String, Object> run() throws IOException {
         long t0 = System.nanoTime();
         Path benchDir = options.out().resolve("benchmark");
-        SynthConfig synth = SynthConfig.defaults(options.benchmarkSeed());
+        SynthConfig synth = options.benchmark();
         if (!Files.isRegularFile(benchDir.resolve(BenchmarkWriter.ANNOTATIONS))) {
             log.printf(Locale.ROOT, "generating the Confounded Events benchmark in %s%n", benchDir);
             BenchmarkWriter.Summary s = new BenchmarkWriter(new BenchmarkPlan(synth), options.threads(), log)
@@ -123,7 +127,7 @@ public final class Demo {
         bench.put("per_class", synth.perClass());
         bench.put("bg_bias", synth.bgBias());
         bench.put("obj_bias", synth.objBias());
-        bench.put("seed", options.benchmarkSeed());
+        bench.put("seed", synth.seed());
         bench.put("saliency", options.saliency());
         bench.put("sampled_frames", options.frames());
         bench.put("skipped_videos", store.failures().size());

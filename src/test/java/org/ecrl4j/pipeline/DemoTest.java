@@ -1,0 +1,53 @@
+package org.ecrl4j.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import org.ecrl4j.synth.SynthConfig;
+import org.ecrl4j.synth.VideoCodec;
+import org.ecrl4j.train.TrainOptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DemoTest {
+    @TempDir Path dir;
+
+    @Test
+    void tinyDemoWritesTheMetricsOfEveryModelAndSplit() throws Exception {
+        // One pair of classes, 4 training videos per class, 24x24: the whole pipeline in seconds.
+        SynthConfig tiny = new SynthConfig(2, 4, 24, 16, 8, 0.9, 0.8, 3, VideoCodec.H264);
+        TrainOptions one = new TrainOptions(1, 4, 2e-3f, 1e-3f, TrainOptions.Schedule.COSINE, 4, 0.1f, 0, true);
+        Demo.Options options = new Demo.Options(dir, List.of(1L, 2L), tiny, 8, "motion", one, one, 0.5, 2,
+                List.of(4, 8));
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        new Demo(options, new PrintStream(log, true, StandardCharsets.UTF_8)).run();
+        String progress = log.toString(StandardCharsets.UTF_8);
+        assertTrue(progress.contains("== seed 2") && progress.contains("ecrl-plus"), progress);
+
+        JsonNode m = new ObjectMapper().readTree(dir.resolve("metrics.json").toFile());
+        assertEquals(2, m.get("seeds").size());
+        assertEquals(24, m.at("/benchmark/size").asInt());
+        assertEquals(0.5, m.get("chance").asDouble(), 1e-12);
+        assertTrue(m.get("seconds").asDouble() > 0);
+        for (String model : Demo.MODELS) {
+            JsonNode node = m.at("/models/" + model);
+            for (String split : Demo.EVAL_SPLITS) {
+                for (String key : new String[] {"acc1", "acc1_std", "acc5", "acc5_std"}) {
+                    double v = node.at("/" + split + "/" + key).asDouble(-1);
+                    assertTrue(v >= 0 && v <= 1, model + " " + split + " " + key + " = " + v);
+                }
+            }
+            double iid = node.at("/iid/acc1").asDouble();
+            double shift = node.at("/bg-shift/acc1").asDouble();
+            assertEquals(iid - shift, node.get("bias_gap").asDouble(), 1e-9, model);
+            assertEquals(node.at("/bg-only/acc1").asDouble(), node.get("static_bias").asDouble(), 1e-9, model);
+        }
+    }
+}
