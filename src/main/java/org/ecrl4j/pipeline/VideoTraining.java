@@ -300,7 +300,8 @@ public final class VideoTraining {
             return; // nothing to resume: start afresh
         }
         var written = RunFolder.json().readTree(file.toFile());
-        var now = RunFolder.json().valueToTree(request);
+        // Through text, so that float fields compare as the file holds them.
+        var now = RunFolder.json().readTree(RunFolder.json().writeValueAsString(request));
         if (!written.equals(now)) {
             List<String> diff = new ArrayList<>();
             written.fieldNames().forEachRemaining(k -> {
