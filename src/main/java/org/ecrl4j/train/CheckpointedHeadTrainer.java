@@ -150,7 +150,7 @@ public final class CheckpointedHeadTrainer {
             long start = System.nanoTime();
             Random order = new Random(options.seed() * 1_000_003L + epoch);
             Engine.getInstance().setRandomSeed((int) (options.seed() * 7919L + epoch + 1));
-            int[] perm = permutation(n, order);
+            int[] perm = HeadTrainer.permutation(n, order);
             double lossSum = 0;
             float[] trainLogits = new float[n * classes];
             long[] trainLabels = new long[n];
@@ -247,20 +247,6 @@ public final class CheckpointedHeadTrainer {
             v[i] = BETA2 * v[i] + (1 - BETA2) * gi * gi;
             w[i] -= rate * m[i] / ((float) Math.sqrt(v[i]) + EPSILON);
         }
-    }
-
-    private static int[] permutation(int n, Random random) {
-        int[] p = new int[n];
-        for (int i = 0; i < n; i++) {
-            p[i] = i;
-        }
-        for (int i = n - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int tmp = p[i];
-            p[i] = p[j];
-            p[j] = tmp;
-        }
-        return p;
     }
 
     private static byte[] snapshot(HeadModel model) {
