@@ -23,8 +23,21 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--run", required = true, paramLabel = "RUN_DIR", description = "folder written by ecrl4j train")
     Path run;
 
-    @Option(names = "--features", required = true, paramLabel = "TEST.npz", description = "features to evaluate")
+    @Option(names = "--features", paramLabel = "TEST.npz", description = "features to evaluate")
     Path features;
+
+    @Option(names = "--data", paramLabel = "ANNOTATIONS",
+            description = "evaluate on videos instead, through the run's own pipeline (a run of train --data)")
+    Path data;
+
+    @Option(names = "--split", split = ",", paramLabel = "S",
+            description = "with --data: the split(s) to evaluate (default: every split but train, train-unbiased, val)")
+    java.util.List<String> splits = new java.util.ArrayList<>();
+
+    @Option(names = "--workers", paramLabel = "N", description = "with --data: decoding threads (default: processors)")
+    Integer workers;
+
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--name", paramLabel = "NAME", description = "name of the result files (default: the file's stem)")
     String name;
@@ -37,6 +50,13 @@ public final class EvalCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         threads.apply();
+        if ((features == null) == (data == null)) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "give exactly one of --features (cached features) and --data (videos)");
+        }
+        if (data != null) {
+            return VideoEvalSupport.eval(run, data, splits, workers, name, json);
+        }
         RunFolder.RunConfig config = RunFolder.readConfig(run);
         FeatureSet set = FeatureSet.load(features);
         try (HeadModel model = HeadModel.load(run, config.head(), config.shape())) {

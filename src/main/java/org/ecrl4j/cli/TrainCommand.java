@@ -30,9 +30,13 @@ import picocli.CommandLine.Option;
             "then trains with Adam; writes the run folder (parameters, dictionary, config.json with",
             "provenance, metrics.json)."})
 public final class TrainCommand implements Callable<Integer> {
-    @Option(names = "--features", required = true, paramLabel = "TRAIN.npz",
+    @Option(names = "--features", paramLabel = "TRAIN.npz",
             description = "training features: video, foreground, background (N,T,d) and label (N)")
     Path features;
+
+    @Option(names = "--data", paramLabel = "ANNOTATIONS",
+            description = "train on videos instead (both stages; split column: train and val rows)")
+    Path data;
 
     @Option(names = "--val", paramLabel = "VAL.npz", description = "validation features (same layout)")
     Path val;
@@ -97,11 +101,27 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Mixin ThreadsOption threads;
 
+    @Mixin VideoTrainOptions videoTraining;
+
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
         threads.apply();
+        if ((features == null) == (data == null)) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "give exactly one of --features (cached features) and --data (videos)");
+        }
         HeadConfig head = resolveHead();
         TrainOptions options = resolveOptions();
+        if (data != null) {
+            if (val != null || classes != null) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                        "--val and --classes apply to --features; with --data the val rows and the class list come"
+                                + " from the annotations");
+            }
+            return videoTraining.run(data, out, head, options, System.err);
+        }
         System.err.printf("loading %s%n", features);
         FeatureSet train = FeatureSet.load(features);
         FeatureSet valSet = val == null ? null : FeatureSet.load(val);

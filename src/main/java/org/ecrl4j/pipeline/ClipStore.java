@@ -78,15 +78,7 @@ public final class ClipStore {
                             throw new IllegalArgumentException("label '" + s.label() + "' is not one of the "
                                     + classes.size() + " classes " + classes);
                         }
-                        int[] idx;
-                        List<RgbFrame> decoded;
-                        try (VideoReader reader = VideoReader.open(s.path(), DecodeOptions.DEFAULTS)) {
-                            idx = ClipReader.indices(reader, s.segment(), sampler, false, 0);
-                            decoded = reader.read(idx);
-                        }
-                        List<RgbFrame> v = transform.frames(decoded, false, 0);
-                        out[k] = new StoredClip(s, label, idx, v,
-                                methods.get().compute(v, new ClipSource(s.path(), idx, transform + ", evaluation")));
+                        out[k] = load(s, label, sampler, transform, methods.get());
                     } catch (RuntimeException e) {
                         failures.add(new Failure(s.path(), e.getMessage()));
                     }
@@ -117,6 +109,27 @@ public final class ClipStore {
             progress.accept("skipped " + f.video() + ": " + f.reason());
         }
         return new ClipStore(clips, List.copyOf(failures), List.copyOf(classes));
+    }
+
+    /**
+     * Decodes one video with evaluation sampling and computes its saliency: the per-video work of
+     * {@link #ingest}, a pure function of its arguments.
+     *
+     * @param label the class index stored with the clip
+     * @throws RuntimeException (a {@link org.ecrl4j.video.VideoException} or similar) naming the video
+     *     when it cannot be decoded
+     */
+    public static StoredClip load(VideoSample s, int label, FrameSampler sampler, ClipTransform transform,
+            SaliencyMethod saliency) {
+        int[] idx;
+        List<RgbFrame> decoded;
+        try (VideoReader reader = VideoReader.open(s.path(), DecodeOptions.DEFAULTS)) {
+            idx = ClipReader.indices(reader, s.segment(), sampler, false, 0);
+            decoded = reader.read(idx);
+        }
+        List<RgbFrame> v = transform.frames(decoded, false, 0);
+        return new StoredClip(s, label, idx, v,
+                saliency.compute(v, new ClipSource(s.path(), idx, transform + ", evaluation")));
     }
 
     public List<StoredClip> clips() {

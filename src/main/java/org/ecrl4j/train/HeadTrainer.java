@@ -226,7 +226,7 @@ public final class HeadTrainer {
         return labels.length == 0 ? Double.NaN : sum / labels.length;
     }
 
-    private static int[] permutation(int n, Random random) {
+    static int[] permutation(int n, Random random) {
         int[] p = new int[n];
         for (int i = 0; i < n; i++) {
             p[i] = i;

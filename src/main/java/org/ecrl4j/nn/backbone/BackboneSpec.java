@@ -5,7 +5,7 @@ import java.nio.file.Path;
 
 /**
  * Which backbone to use, as given by {@code --backbone}: {@code builtin} (the default,
- * {@link TinyVideoNet} trained from scratch) or {@code torchscript:PATH} (a TorchScript file with the
+ * {@link TinyVideoNet} trained from scratch), {@code builtin:PATH} (a saved TinyVideoNet) or {@code torchscript:PATH} (a TorchScript file with the
  * {@link VideoEncoder} contract). {@link #toString()} gives back the option's text.
  */
 public sealed interface BackboneSpec {
@@ -27,6 +27,38 @@ public sealed interface BackboneSpec {
         @Override
         public String toString() {
             return "builtin";
+        }
+    }
+
+    /**
+     * A built-in backbone saved by {@link TinyVideoNet#save} (for example the encoder a video
+     * training run wrote): loaded, and trainable like the built-in one.
+     */
+    record BuiltinFile(Path file) implements BackboneSpec {
+        public BuiltinFile {
+            if (file == null || file.toString().isBlank()) {
+                throw new BackboneException("--backbone builtin:PATH: the path is empty; give a saved built-in"
+                        + " backbone, e.g. builtin:run/encoder.tvn");
+            }
+        }
+
+        @Override
+        public VideoEncoder create(NDManager manager, ClipShape clip, boolean finetune, long seed) {
+            try {
+                return TinyVideoNet.load(file, manager);
+            } catch (java.io.IOException e) {
+                throw new BackboneException("--backbone builtin:" + file + ": " + e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public boolean trainsFromScratch() {
+            return false;
+        }
+
+        @Override
+        public String toString() {
+            return "builtin:" + file;
         }
     }
 
@@ -79,11 +111,15 @@ public sealed interface BackboneSpec {
         if (t.isEmpty() || t.equals("builtin")) {
             return new Builtin();
         }
+        String builtin = "builtin:";
+        if (t.regionMatches(true, 0, builtin, 0, builtin.length())) {
+            return new BuiltinFile(Path.of(t.substring(builtin.length())));
+        }
         String prefix = "torchscript:";
         if (t.regionMatches(true, 0, prefix, 0, prefix.length())) {
             return new TorchScript(Path.of(t.substring(prefix.length())));
         }
-        throw new BackboneException("--backbone: unknown backbone '" + text + "'; expected 'builtin' or"
-                + " 'torchscript:PATH' (a TorchScript file exported as the README's 'Backbones' section shows)");
+        throw new BackboneException("--backbone: unknown backbone '" + text + "'; expected 'builtin', 'builtin:PATH'"
+                + " (a saved built-in backbone) or 'torchscript:PATH' (a TorchScript file exported as the README's 'Backbones' section shows)");
     }
 }

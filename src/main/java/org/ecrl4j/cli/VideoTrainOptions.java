@@ -1,0 +1,66 @@
+package org.ecrl4j.cli;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import org.ecrl4j.nn.HeadConfig;
+import org.ecrl4j.nn.backbone.BackboneSpec;
+import org.ecrl4j.nn.backbone.EncoderSharing;
+import org.ecrl4j.pipeline.VideoTraining;
+import org.ecrl4j.saliency.SplitOptions;
+import org.ecrl4j.train.TrainOptions;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * The options of {@code ecrl4j train --data}: backbone, encoders, stage 1, background swap and the
+ * video options; {@link #run} maps them onto {@link VideoTraining.Options}.
+ */
+public final class VideoTrainOptions {
+    @Option(names = "--backbone", defaultValue = BackboneSpec.DEFAULT, paramLabel = "B",
+            description = "builtin, builtin:PATH or torchscript:PATH (default: ${DEFAULT-VALUE})")
+    String backbone = BackboneSpec.DEFAULT;
+
+    @Option(names = "--finetune-backbone", description = "train an imported backbone in stage 1 too (else it stays frozen)")
+    boolean finetune;
+
+    @Option(names = "--encoders", defaultValue = "shared", paramLabel = "shared|separate",
+            description = "one encoder for V, S and C, or three trained on their own stream (default: ${DEFAULT-VALUE})")
+    String encoders = "shared";
+
+    @Option(names = "--bg-swap", paramLabel = "P",
+            description = "background swap probability (MODEL.md 6b; default: 0.5 for ecrl-plus, 1 for base-swap, else 0)")
+    Double bgSwap;
+
+    @Option(names = "--stage1-epochs", defaultValue = "12", paramLabel = "E",
+            description = "stage-1 epochs; 0 uses the backbone as it is (default: ${DEFAULT-VALUE})")
+    int stage1Epochs = 12;
+
+    @Option(names = "--stage1-lr", defaultValue = "2e-3", paramLabel = "LR",
+            description = "stage-1 learning rate, cosine schedule, best val epoch kept (default: ${DEFAULT-VALUE})")
+    float stage1Lr = 2e-3f;
+
+    @Option(names = "--resume", description = "continue the run in --out (same options as when it started)")
+    boolean resume;
+
+    @Option(names = "--stop-after-epoch", hidden = true, paramLabel = "N",
+            description = "stop after N head epochs as a kill would (for tests of --resume)")
+    int stopAfter;
+
+    @Mixin VideoOptions video = new VideoOptions();
+
+    int run(Path data, Path out, HeadConfig head, TrainOptions headOptions, PrintStream log) throws Exception {
+        String name = head.name();
+        SplitOptions defaults = name.equals("ecrl-plus") ? SplitOptions.PLUS : SplitOptions.PAPER;
+        double swap = bgSwap != null ? bgSwap : name.equals("ecrl-plus") ? 0.5 : name.equals("base-swap") ? 1.0 : 0.0;
+        if (stage1Epochs < 0) {
+            throw new IllegalArgumentException("--stage1-epochs must be >= 0, got " + stage1Epochs);
+        }
+        TrainOptions stage1 = new TrainOptions(Math.max(1, stage1Epochs), headOptions.batchSize(), stage1Lr,
+                headOptions.weightDecay(), TrainOptions.Schedule.COSINE, 4, 0.1f, headOptions.seed(), true);
+        VideoTraining.Options o = new VideoTraining.Options(data, out, head, headOptions,
+                stage1Epochs == 0 ? null : stage1, BackboneSpec.parse(backbone), EncoderSharing.parse(encoders), finetune,
+                video.saliency, video.frames, video.size, video.split(defaults), swap, video.workers(), resume, stopAfter);
+        VideoTraining.run(o, EcrlCommand.codeVersion(), log::println);
+        return 0;
+    }
+}

@@ -1,0 +1,224 @@
+package org.ecrl4j.pipeline;
+
+import ai.djl.ndarray.NDManager;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.ecrl4j.data.AnnotationException;
+import org.ecrl4j.data.DatasetReaders;
+import org.ecrl4j.data.FeatureSet;
+import org.ecrl4j.data.VideoSample;
+import org.ecrl4j.eval.BiasMetrics;
+import org.ecrl4j.eval.Evaluation;
+import org.ecrl4j.nn.backbone.Encoders;
+import org.ecrl4j.train.HeadModel;
+import org.ecrl4j.train.RunFolder;
+
+/**
+ * Evaluation and prediction of a run trained on videos ({@code ecrl4j eval --data},
+ * {@code ecrl4j predict}): the run's own pipeline ({@link VideoPipeline}) turns each video into
+ * features, then its head classifies them.
+ */
+public final class VideoEvaluation implements AutoCloseable {
+    /** One class with its probability. */
+    public record Ranked(String label, double probability) {}
+
+    /** The top classes of one video. */
+    public record Prediction(Path video, List<Ranked> top) {}
+
+    /** The predictions of a batch of videos, with those that could not be read. */
+    public record Predictions(List<Prediction> predictions, List<ClipStore.Failure> failures) {}
+
+    private final Path run;
+    private final RunFolder.RunConfig config;
+    private final VideoPipeline pipeline;
+    private final NDManager manager;
+    private final Encoders encoders;
+    private final HeadModel model;
+
+    private VideoEvaluation(Path run, RunFolder.RunConfig config, VideoPipeline pipeline, NDManager manager,
+            Encoders encoders, HeadModel model) {
+        this.run = run;
+        this.config = config;
+        this.pipeline = pipeline;
+        this.manager = manager;
+        this.encoders = encoders;
+        this.model = model;
+    }
+
+    /**
+     * Opens a run folder written by {@code train --data}.
+     *
+     * @throws IOException naming what is missing or does not match
+     */
+    public static VideoEvaluation open(Path run) throws IOException {
+        RunFolder.RunConfig config = RunFolder.readConfig(run);
+        VideoPipeline pipeline = VideoPipeline.read(run);
+        NDManager manager = NDManager.newBaseManager();
+        try {
+            Encoders encoders = pipeline.openEncoders(run, manager);
+            if (encoders.featureWidth() != config.shape().width() || pipeline.frames() != config.shape().frames()) {
+                throw new IOException(run + ": the encoders give T=" + pipeline.frames() + ", d="
+                        + encoders.featureWidth() + " but the head was trained on T=" + config.shape().frames() + ", d="
+                        + config.shape().width() + "; the run folder mixes files of two runs: train it again");
+            }
+            HeadModel model = HeadModel.load(run, config.head(), config.shape());
+            return new VideoEvaluation(run, config, pipeline, manager, encoders, model);
+        } catch (IOException | RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    public RunFolder.RunConfig config() {
+        return config;
+    }
+
+    public VideoPipeline pipeline() {
+        return pipeline;
+    }
+
+    /**
+     * Evaluates the run on the given splits of a dataset (all but train, train-unbiased and val when
+     * {@code splits} is empty); adds the bias metrics of BENCHMARK.md when the four benchmark test
+     * splits are among them.
+     *
+     * @throws AnnotationException when a label is not one of the run's classes
+     */
+    public Map<String, Object> evaluate(Path annotations, List<String> splits, int workers, Consumer<String> progress)
+            throws IOException {
+        List<VideoSample> all = DatasetReaders.read(annotations);
+        List<String> classes = config.classes();
+        Set<String> present = new LinkedHashSet<>();
+        for (VideoSample s : all) {
+            present.add(DatasetReaders.normalizeSplit(s.split()));
+        }
+        List<String> wanted = new ArrayList<>();
+        if (splits.isEmpty()) {
+            for (String s : present) {
+                if (!Set.of("train", "train-unbiased", "val").contains(s)) {
+                    wanted.add(s);
+                }
+            }
+            if (wanted.isEmpty()) {
+                throw new IllegalArgumentException(annotations + " has only the splits " + present
+                        + "; name one with --split");
+            }
+        } else {
+            for (String s : splits) {
+                String n = DatasetReaders.normalizeSplit(s);
+                if (!present.contains(n)) {
+                    throw new IllegalArgumentException(annotations + " has no split '" + s + "' (it has " + present + ")");
+                }
+                wanted.add(n);
+            }
+        }
+        for (VideoSample s : all) {
+            if (wanted.contains(DatasetReaders.normalizeSplit(s.split())) && DatasetReaders.classIndex(s.label(), classes) < 0) {
+                throw new AnnotationException(annotations, 0, "label '" + s.label() + "' of " + s.path()
+                        + " is not one of the run's " + classes.size() + " classes " + classes
+                        + "; evaluate on annotations of the classes the run was trained on");
+            }
+        }
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("run", run.toAbsolutePath().toString());
+        result.put("config", config.head().name());
+        result.put("annotations", annotations.toAbsolutePath().toString());
+        if (Files.isRegularFile(annotations)) {
+            result.put("annotations_sha256", RunFolder.sha256(annotations));
+        }
+        Map<String, Object> perSplit = new LinkedHashMap<>();
+        Map<String, Double> acc1 = new LinkedHashMap<>();
+        List<String> skipped = new ArrayList<>();
+        for (String split : wanted) {
+            List<VideoSample> samples = all.stream().filter(s -> DatasetReaders.normalizeSplit(s.split()).equals(split)).toList();
+            progress.accept("split " + split + ": " + samples.size() + " videos");
+            VideoFeatures.Result r = VideoFeatures.extractAll(samples, classes, encoders, manager, pipeline.saliency(),
+                    pipeline.settings(), workers, progress);
+            r.failures().forEach(f -> skipped.add(f.video() + ": " + f.reason()));
+            if (r.samples().isEmpty()) {
+                progress.accept("split " + split + ": no video could be read; left out");
+                continue;
+            }
+            Evaluation e = Evaluation.of(model.logits(r.features(), 64), r.features().labels(), classes.size());
+            Map<String, Object> m = new LinkedHashMap<>(e.toJson());
+            m.put("skipped", r.failures().size());
+            perSplit.put(split, m);
+            acc1.put(split, e.acc1());
+        }
+        result.put("splits", perSplit);
+        if (BiasMetrics.applicable(acc1.keySet())) {
+            result.put("bias", BiasMetrics.of(acc1).toJson());
+        }
+        result.put("chance", 1.0 / classes.size());
+        result.put("skipped_videos", skipped);
+        return result;
+    }
+
+    /** The top {@code k} classes (at most L) of each video; unreadable videos are listed apart. */
+    public Predictions predict(List<Path> videos, int k, int workers, Consumer<String> progress) {
+        List<String> classes = config.classes();
+        List<VideoSample> samples = new ArrayList<>();
+        for (Path v : videos) {
+            samples.add(new VideoSample(v, classes.get(0), "", null, Map.of()));
+        }
+        VideoFeatures.Result r = VideoFeatures.extractAll(samples, classes, encoders, manager, pipeline.saliency(),
+                pipeline.settings(), workers, progress);
+        List<Prediction> out = new ArrayList<>();
+        if (!r.samples().isEmpty()) {
+            float[] logits = model.logits(r.features(), 64);
+            int l = classes.size();
+            for (int i = 0; i < r.samples().size(); i++) {
+                double[] p = softmax(logits, i * l, l);
+                Integer[] order = new Integer[l];
+                for (int c = 0; c < l; c++) {
+                    order[c] = c;
+                }
+                java.util.Arrays.sort(order, (a, b) -> Double.compare(p[b], p[a]));
+                List<Ranked> top = new ArrayList<>();
+                for (int j = 0; j < Math.min(k, l); j++) {
+                    top.add(new Ranked(classes.get(order[j]), p[order[j]]));
+                }
+                out.add(new Prediction(r.samples().get(i).path(), top));
+            }
+        }
+        return new Predictions(out, r.failures());
+    }
+
+    /** Softmax of {@code n} logits starting at {@code from}. */
+    static double[] softmax(float[] logits, int from, int n) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int c = 0; c < n; c++) {
+            max = Math.max(max, logits[from + c]);
+        }
+        double[] p = new double[n];
+        double z = 0;
+        for (int c = 0; c < n; c++) {
+            p[c] = Math.exp(logits[from + c] - max);
+            z += p[c];
+        }
+        for (int c = 0; c < n; c++) {
+            p[c] /= z;
+        }
+        return p;
+    }
+
+    /** Features of a dataset through the run's pipeline (for tests and tools). */
+    public FeatureSet features(List<VideoSample> samples, int workers, Consumer<String> progress) {
+        return VideoFeatures.extractAll(samples, config.classes(), encoders, manager, pipeline.saliency(),
+                pipeline.settings(), workers, progress).features();
+    }
+
+    @Override
+    public void close() {
+        model.close();
+        manager.close();
+    }
+}

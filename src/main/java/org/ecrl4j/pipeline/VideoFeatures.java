@@ -1,0 +1,243 @@
+package org.ecrl4j.pipeline;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.ParameterStore;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.ecrl4j.data.DatasetReaders;
+import org.ecrl4j.data.FeatureSet;
+import org.ecrl4j.data.VideoSample;
+import org.ecrl4j.nn.backbone.Encoders;
+import org.ecrl4j.saliency.SaliencyMethod;
+import org.ecrl4j.saliency.SaliencyMethods;
+import org.ecrl4j.saliency.SplitClip;
+import org.ecrl4j.saliency.SplitOptions;
+import org.ecrl4j.video.ClipTransform;
+import org.ecrl4j.video.FrameSampler;
+import org.ecrl4j.video.RgbFrame;
+
+/**
+ * Per-frame features of the three streams V, S, C of videos: the work behind {@code ecrl4j
+ * extract}, {@code eval --data} and {@code predict}.
+ *
+ * <p>{@link #of} is one pure per-video function (a video in, three (T, d) arrays out; it depends
+ * only on its arguments), so a dataset can be split across machines and the pieces joined; {@link
+ * #extractAll} runs it over a dataset on worker threads, skipping and listing the videos that fail.
+ */
+public final class VideoFeatures {
+    /**
+     * How a video is sampled and split.
+     *
+     * @param frames T
+     * @param size the square input size
+     * @param split the foreground/background split
+     */
+    public record Settings(int frames, int size, SplitOptions split) {
+        public Settings {
+            if (frames < 1) {
+                throw new IllegalArgumentException("--frames must be >= 1, got " + frames);
+            }
+            if (size < 8) {
+                throw new IllegalArgumentException("--size must be >= 8 pixels, got " + size);
+            }
+        }
+    }
+
+    /** The features of one video: V, S and C, each (T, d) flattened row-major. */
+    public record Streams(float[] video, float[] foreground, float[] background, int frames, int width) {}
+
+    /**
+     * The result of a dataset.
+     *
+     * @param features the features of the videos that worked, in annotation order
+     * @param samples those videos
+     * @param failures the videos skipped, with the reason
+     */
+    public record Result(FeatureSet features, List<VideoSample> samples, List<ClipStore.Failure> failures) {}
+
+    private VideoFeatures() {}
+
+    /**
+     * The pure per-video function: decode T frames (evaluation sampling, centre crop), compute the
+     * saliency, split, and encode each stream with its encoder.
+     *
+     * @throws RuntimeException naming the video when it cannot be decoded
+     */
+    public static Streams of(VideoSample sample, Encoders encoders, NDManager manager, SaliencyMethod saliency,
+            Settings settings) {
+        StoredClip clip = ClipStore.load(sample, 0, FrameSampler.segment(settings.frames()),
+                ClipTransform.square(settings.size()), saliency);
+        float[][] f = encode(encoders, manager, List.of(ClipBatches.split(clip, settings.split())), 1);
+        return new Streams(f[0], f[1], f[2], settings.frames(), encoders.featureWidth());
+    }
+
+    /**
+     * Encodes split clips, {@code batchSize} at a time: V with M_v, S with M_s, C with M_c.
+     *
+     * @return three flat arrays (N, T, d): video, foreground, background
+     */
+    public static float[][] encode(Encoders encoders, NDManager manager, List<SplitClip> splits, int batchSize) {
+        int n = splits.size();
+        int d = encoders.featureWidth();
+        int t = n == 0 ? 0 : splits.get(0).whole().size();
+        float[][] out = {new float[n * t * d], new float[n * t * d], new float[n * t * d]};
+        Encoders.Stream[] encoderOf = {Encoders.Stream.V, Encoders.Stream.S, Encoders.Stream.C};
+        for (int start = 0; start < n; start += batchSize) {
+            int end = Math.min(n, start + batchSize);
+            for (int s = 0; s < 3; s++) {
+                ClipBatches.Stream stream = ClipBatches.Stream.values()[s];
+                List<List<RgbFrame>> batch = new ArrayList<>();
+                for (int i = start; i < end; i++) {
+                    batch.add(ClipBatches.stream(splits.get(i), stream));
+                }
+                try (NDManager step = manager.newSubManager()) {
+                    NDArray x = ClipBatches.toArray(step, batch);
+                    float[] f;
+                    synchronized (encoders) { // one forward pass at a time; decoding runs in parallel
+                        f = encoders.get(encoderOf[s]).encode(new ParameterStore(step, false), x, false).toFloatArray();
+                    }
+                    System.arraycopy(f, 0, out[s], start * t * d, f.length);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Features of stored clips (labels from the clips). */
+    public static FeatureSet ofClips(Encoders encoders, NDManager manager, List<StoredClip> clips, SplitOptions split,
+            int batchSize) {
+        List<SplitClip> splits = new ArrayList<>(clips.size());
+        for (StoredClip c : clips) {
+            splits.add(ClipBatches.split(c, split));
+        }
+        return features(encode(encoders, manager, splits, batchSize), EncoderTrainer.labels(clips),
+                clips.isEmpty() ? 0 : clips.get(0).frames().size(), encoders.featureWidth());
+    }
+
+    /**
+     * Features of background-swapped copies of stored clips (MODEL.md 6b): each clip's foreground
+     * on the frames of another drawn with {@code seed}, label kept, as
+     * {@link FeatureExtractor#extractSwapped} but with one encoder per stream.
+     */
+    public static FeatureSet ofSwappedClips(Encoders encoders, NDManager manager, List<StoredClip> clips,
+            SplitOptions split, int batchSize, long seed) {
+        java.util.Random random = new java.util.Random(seed);
+        List<StoredClip> swapped = new ArrayList<>(clips.size());
+        for (StoredClip a : clips) {
+            StoredClip b = clips.get(random.nextInt(clips.size()));
+            swapped.add(new StoredClip(a.sample(), a.label(), a.frameIndices(),
+                    BackgroundSwap.composite(a.frames(), a.saliency(), b.frames(), split.foregroundThreshold()),
+                    a.saliency()));
+        }
+        return ofClips(encoders, manager, swapped, split, batchSize);
+    }
+
+    private static FeatureSet features(float[][] f, long[] labels, int t, int d) {
+        return new FeatureSet(f[0], f[1], f[2], labels, t, d);
+    }
+
+    /**
+     * Runs {@link #of} over a dataset on worker threads. A video that fails (missing, corrupt, a
+     * label outside {@code classes}) is skipped and listed; the others are kept in annotation order.
+     *
+     * @param classes the class names; a label is mapped with {@link DatasetReaders#classIndex}
+     * @param saliency a saliency method name (one instance per worker)
+     * @param workers decoding threads
+     * @param progress receives a line every few percent, with the ETA, and one per skipped video
+     */
+    public static Result extractAll(List<VideoSample> samples, List<String> classes, Encoders encoders,
+            NDManager manager, String saliency, Settings settings, int workers, Consumer<String> progress) {
+        Streams[] out = new Streams[samples.size()];
+        long[] labels = new long[samples.size()];
+        List<ClipStore.Failure> failures = Collections.synchronizedList(new ArrayList<>());
+        AtomicInteger done = new AtomicInteger();
+        List<SaliencyMethod> created = Collections.synchronizedList(new ArrayList<>());
+        ThreadLocal<SaliencyMethod> methods = ThreadLocal.withInitial(() -> {
+            SaliencyMethod m = SaliencyMethods.create(saliency);
+            created.add(m);
+            return m;
+        });
+        long start = System.nanoTime();
+        int step = Math.max(1, samples.size() / 20);
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, workers));
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int i = 0; i < samples.size(); i++) {
+                int k = i;
+                futures.add(pool.submit(() -> {
+                    VideoSample s = samples.get(k);
+                    try {
+                        int label = DatasetReaders.classIndex(s.label(), classes);
+                        if (label < 0) {
+                            throw new IllegalArgumentException("label '" + s.label() + "' is not one of the "
+                                    + classes.size() + " classes " + classes);
+                        }
+                        labels[k] = label;
+                        out[k] = of(s, encoders, manager, methods.get(), settings);
+                    } catch (RuntimeException e) {
+                        failures.add(new ClipStore.Failure(s.path(), String.valueOf(e.getMessage())));
+                    }
+                    int n = done.incrementAndGet();
+                    if (n % step == 0 || n == samples.size()) {
+                        double secs = (System.nanoTime() - start) / 1e9;
+                        progress.accept(String.format(java.util.Locale.ROOT,
+                                "extracted %d/%d videos (%.0f s, ETA %.0f s)", n, samples.size(), secs,
+                                secs / n * (samples.size() - n)));
+                    }
+                }));
+            }
+            for (Future<?> f : futures) {
+                f.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Feature extraction interrupted", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("Feature extraction stopped: " + e.getCause().getMessage(), e.getCause());
+        } finally {
+            pool.shutdown();
+            for (SaliencyMethod m : created) {
+                m.close();
+            }
+        }
+        List<VideoSample> kept = new ArrayList<>();
+        List<Streams> streams = new ArrayList<>();
+        List<Long> keptLabels = new ArrayList<>();
+        for (int i = 0; i < out.length; i++) {
+            if (out[i] != null) {
+                kept.add(samples.get(i));
+                streams.add(out[i]);
+                keptLabels.add(labels[i]);
+            }
+        }
+        for (ClipStore.Failure f : failures) {
+            progress.accept("skipped " + f.video() + ": " + f.reason());
+        }
+        return new Result(join(streams, keptLabels.stream().mapToLong(Long::longValue).toArray(), settings.frames(),
+                encoders.featureWidth()), kept, List.copyOf(failures));
+    }
+
+    /** Joins per-video features into one feature set (the pieces of a distributed run, too). */
+    public static FeatureSet join(List<Streams> videos, long[] labels, int frames, int width) {
+        int per = frames * width;
+        float[][] f = {new float[videos.size() * per], new float[videos.size() * per], new float[videos.size() * per]};
+        for (int i = 0; i < videos.size(); i++) {
+            Streams s = videos.get(i);
+            if (s.frames() != frames || s.width() != width) {
+                throw new IllegalArgumentException("Video " + i + " has features (T=" + s.frames() + ", d=" + s.width()
+                        + "), expected (T=" + frames + ", d=" + width + ")");
+            }
+            System.arraycopy(s.video(), 0, f[0], i * per, per);
+            System.arraycopy(s.foreground(), 0, f[1], i * per, per);
+            System.arraycopy(s.background(), 0, f[2], i * per, per);
+        }
+        return new FeatureSet(f[0], f[1], f[2], labels, frames, width);
+    }
+}

@@ -1,0 +1,316 @@
+package org.ecrl4j.pipeline;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.ecrl4j.data.DatasetReaders;
+import org.ecrl4j.data.FeatureSet;
+import org.ecrl4j.data.VideoSample;
+import org.ecrl4j.eval.Evaluation;
+import org.ecrl4j.nn.HeadConfig;
+import org.ecrl4j.nn.backbone.BackboneSpec;
+import org.ecrl4j.nn.backbone.ClipShape;
+import org.ecrl4j.nn.backbone.EncoderSharing;
+import org.ecrl4j.nn.backbone.Encoders;
+import org.ecrl4j.nn.backbone.PooledClassifier;
+import org.ecrl4j.nn.backbone.VideoEncoder;
+import org.ecrl4j.saliency.SplitOptions;
+import org.ecrl4j.train.CheckpointedHeadTrainer;
+import org.ecrl4j.train.EpochMetrics;
+import org.ecrl4j.train.HeadModel;
+import org.ecrl4j.train.HeadTrainer;
+import org.ecrl4j.train.RunFolder;
+import org.ecrl4j.train.TrainOptions;
+import org.ecrl4j.util.AtomicFiles;
+
+/**
+ * {@code ecrl4j train --data}: the two stages of MODEL.md section 5 on videos.
+ *
+ * <ol>
+ *   <li>Stage 1 (unless the backbone is a frozen imported one, or {@code stage1.epochs} is 0): the
+ *       encoder(s) train with a plain classifier on mean-pooled features, with the background swap
+ *       when asked. Shared: one encoder on V. Separate: M_v on V, M_s on S, M_c on C, each from the
+ *       same initial weights.</li>
+ *   <li>The encoders are frozen; the features of train (plus swapped copies when {@code bgSwap > 0})
+ *       and val are extracted once and cached in the run folder.</li>
+ *   <li>Stage 2: the dictionaries are built from those features (so with the stage-1 encoders) and
+ *       the head is trained on them, with a checkpoint every epoch. The encoders stay frozen in this
+ *       stage: it trains the heads on frozen stage-1 features.</li>
+ * </ol>
+ *
+ * <p>Resuming: each step leaves its result in the run folder (encoder weights, cached features,
+ * the head checkpoint); {@code resume} reuses what is there after checking that the run was started
+ * with the same request. A run killed during stage 1 restarts stage 1.
+ */
+public final class VideoTraining {
+    /** The request, as written to {@code request.json}; a resumed run must repeat it. */
+    public record Request(String annotationsSha256, HeadConfig head, TrainOptions headOptions, TrainOptions stage1,
+            VideoPipeline pipeline, List<String> classes) {}
+
+    /**
+     * Everything a run needs.
+     *
+     * @param annotations the annotation file or dataset folder
+     * @param out the run folder
+     * @param head the configuration trained in stage 2
+     * @param headOptions stage-2 options
+     * @param stage1 stage-1 options (epochs 0: no stage 1)
+     * @param backbone the backbone
+     * @param sharing shared or separate encoders
+     * @param finetune train an imported backbone in stage 1
+     * @param saliency the saliency method
+     * @param frames T
+     * @param size input size
+     * @param split the foreground/background split
+     * @param bgSwap background swap probability (stage 1 and stage-2 features)
+     * @param workers decoding threads
+     * @param resume continue a run in {@code out}
+     * @param stopAfterEpoch stop after this many head epochs, as a kill would (tests; 0: never)
+     */
+    public record Options(Path annotations, Path out, HeadConfig head, TrainOptions headOptions, TrainOptions stage1,
+            BackboneSpec backbone, EncoderSharing sharing, boolean finetune, String saliency, int frames, int size,
+            SplitOptions split, double bgSwap, int workers, boolean resume, int stopAfterEpoch) {
+        public Options {
+            if (!(bgSwap >= 0 && bgSwap <= 1)) {
+                throw new IllegalArgumentException("--bg-swap must be in [0, 1], got " + bgSwap);
+            }
+        }
+    }
+
+    /** Files in the run folder. */
+    public static final String REQUEST_FILE = "request.json";
+    public static final String STAGE1_FILE = "stage1.json";
+    public static final String CACHE_DIR = "cache";
+    public static final String CHECKPOINT_DIR = "checkpoint";
+
+    private VideoTraining() {}
+
+    /**
+     * Runs (or resumes) the training and writes the run folder.
+     *
+     * @return false when the run stopped early ({@code stopAfterEpoch})
+     */
+    public static boolean run(Options o, String codeVersion, Consumer<String> log) throws IOException {
+        List<VideoSample> samples = DatasetReaders.read(o.annotations());
+        List<String> classes = DatasetReaders.classes(o.annotations(), samples);
+        if (classes.size() < 2) {
+            throw new IllegalArgumentException(o.annotations() + ": " + classes.size() + " class; training needs at least 2");
+        }
+        List<VideoSample> train = new ArrayList<>();
+        List<VideoSample> val = new ArrayList<>();
+        for (VideoSample s : samples) {
+            String split = DatasetReaders.normalizeSplit(s.split());
+            if (split.equals("train") || split.isEmpty()) {
+                train.add(s);
+            } else if (split.equals("val")) {
+                val.add(s);
+            }
+        }
+        if (train.isEmpty()) {
+            throw new IllegalArgumentException(o.annotations() + " has no video in split 'train'; give a split column"
+                    + " with train (and val) rows, or no split column to train on every row");
+        }
+        Path backboneFile = backboneFile(o.backbone());
+        boolean stage1 = o.stage1() != null && (!(o.backbone() instanceof BackboneSpec.TorchScript) || o.finetune());
+        boolean trained = !(o.backbone() instanceof BackboneSpec.TorchScript) || (stage1 && o.finetune());
+        VideoPipeline pipeline = new VideoPipeline(o.backbone().toString(),
+                backboneFile == null ? null : RunFolder.sha256(backboneFile), o.sharing().option(), o.finetune(),
+                trained, o.saliency(), o.frames(), o.size(), o.split(), o.bgSwap());
+        Request request = new Request(Files.isDirectory(o.annotations()) ? null : RunFolder.sha256(o.annotations()),
+                o.head(), o.headOptions(),
+                stage1 ? o.stage1() : null, pipeline, classes);
+        Path out = o.out();
+        checkRequest(out, request, o.resume());
+        Files.createDirectories(out);
+        AtomicFiles.writeString(out.resolve(REQUEST_FILE), RunFolder.json().writeValueAsString(request));
+
+        Path cache = out.resolve(CACHE_DIR);
+        Path trainCache = cache.resolve("train.npz");
+        Path valCache = cache.resolve("val.npz");
+        List<String> skipped = new ArrayList<>();
+        FeatureSet trainFeatures;
+        FeatureSet valFeatures = null;
+        try (NDManager manager = NDManager.newBaseManager()) {
+            boolean haveEncoders = !trained || Files.isRegularFile(out.resolve(VideoPipeline.ENCODERS_FILE));
+            boolean haveCache = Files.isRegularFile(trainCache) && (val.isEmpty() || Files.isRegularFile(valCache));
+            if (o.resume() && haveEncoders && haveCache) {
+                log.accept("resuming: reusing the stage-1 encoders and the cached features in " + out);
+                trainFeatures = FeatureSet.load(trainCache);
+                valFeatures = val.isEmpty() ? null : FeatureSet.load(valCache);
+            } else {
+                List<VideoSample> both = new ArrayList<>(train);
+                both.addAll(val);
+                log.accept("decoding " + both.size() + " videos and computing " + o.saliency() + " saliency");
+                ClipStore store = ClipStore.ingest(both, classes, o.frames(), o.size(), o.saliency(), o.workers(),
+                        log);
+                store.failures().forEach(f -> skipped.add(f.video() + ": " + f.reason()));
+                List<StoredClip> trainClips = new ArrayList<>();
+                List<StoredClip> valClips = new ArrayList<>();
+                for (StoredClip c : store.clips()) {
+                    (DatasetReaders.normalizeSplit(c.sample().split()).equals("val") ? valClips : trainClips).add(c);
+                }
+                if (trainClips.isEmpty()) {
+                    throw new IllegalArgumentException("No training video could be read (" + skipped.size()
+                            + " skipped, first: " + (skipped.isEmpty() ? "-" : skipped.get(0)) + ")");
+                }
+                Encoders encoders;
+                if (o.resume() && haveEncoders && trained) {
+                    log.accept("resuming: reusing the stage-1 encoders in " + out);
+                    encoders = pipeline.openEncoders(out, manager);
+                } else {
+                    encoders = Encoders.create(o.backbone(), o.sharing(), manager,
+                            new ClipShape(o.frames(), o.size(), o.size()), o.finetune() || stage1,
+                            o.headOptions().seed());
+                    if (stage1) {
+                        runStage1(encoders, manager, classes.size(), trainClips, valClips, o, out, log);
+                    }
+                    if (trained) {
+                        VideoPipeline.saveEncoders(encoders, out);
+                    }
+                    for (VideoEncoder e : encoders.distinct()) {
+                        e.setTrainable(false);
+                    }
+                }
+                log.accept("extracting the features of the frozen encoders (cached in " + cache + ")");
+                trainFeatures = VideoFeatures.ofClips(encoders, manager, trainClips, o.split(), 16);
+                if (o.bgSwap() > 0) {
+                    trainFeatures = FeatureExtractor.concat(trainFeatures, VideoFeatures.ofSwappedClips(encoders,
+                            manager, trainClips, o.split(), 16, o.headOptions().seed()));
+                }
+                Files.createDirectories(cache);
+                trainFeatures.save(trainCache);
+                if (!valClips.isEmpty()) {
+                    valFeatures = VideoFeatures.ofClips(encoders, manager, valClips, o.split(), 16);
+                    valFeatures.save(valCache);
+                }
+            }
+        }
+        pipeline.write(out);
+
+        log.accept(String.format(java.util.Locale.ROOT,
+                "stage 2: %s on frozen features of %d training clips (T=%d, d=%d)%s, %d epochs",
+                o.head().name(), trainFeatures.count(), trainFeatures.frames(), trainFeatures.width(),
+                valFeatures == null ? "" : ", validating on " + valFeatures.count(), o.headOptions().epochs()));
+        String fingerprint = RunFolder.json().writeValueAsString(request).replaceAll("\\s+", "");
+        CheckpointedHeadTrainer.Result r = CheckpointedHeadTrainer.train(trainFeatures, valFeatures, o.head(),
+                classes.size(), o.headOptions(), fingerprint, out.resolve(CHECKPOINT_DIR), o.resume(),
+                o.stopAfterEpoch(), new HeadTrainer.Listener() {
+                    @Override
+                    public void onMessage(String message) {
+                        log.accept("  " + message);
+                    }
+
+                    @Override
+                    public void onEpoch(EpochMetrics m) {
+                        log.accept(String.format(java.util.Locale.ROOT,
+                                "  head epoch %d/%d  loss %.4f  acc@1 %.3f%s", m.epoch(), o.headOptions().epochs(),
+                                m.loss(), m.acc1(), Double.isNaN(m.valAcc1()) ? ""
+                                        : String.format(java.util.Locale.ROOT, "  val acc@1 %.3f", m.valAcc1())));
+                    }
+                });
+        if (!r.finished()) {
+            log.accept("stopped after head epoch " + r.history().size() + "; continue with --resume");
+            return false;
+        }
+        try (HeadModel model = r.model()) {
+            model.save(out);
+            Map<String, Path> inputs = new LinkedHashMap<>();
+            inputs.put("annotations", Files.isDirectory(o.annotations()) ? null : o.annotations());
+            inputs.put("backbone", backboneFile);
+            RunFolder.writeConfig(out, new RunFolder.RunConfig(RunFolder.FORMAT, o.head(), model.shape(),
+                    o.headOptions(), classes, RunFolder.provenance(o.headOptions().seed(), codeVersion, inputs)));
+            Map<String, Object> metrics = new LinkedHashMap<>();
+            metrics.put("history", r.history());
+            metrics.put("kept_epoch", r.bestEpoch());
+            metrics.put("train", Evaluation.of(model.logits(trainFeatures, 64), trainFeatures.labels(),
+                    classes.size()).toJson());
+            if (valFeatures != null) {
+                metrics.put("val", Evaluation.of(model.logits(valFeatures, 64), valFeatures.labels(),
+                        classes.size()).toJson());
+            }
+            if (!skipped.isEmpty()) {
+                metrics.put("skipped_videos", skipped);
+            }
+            RunFolder.writeMetrics(out, metrics);
+        }
+        log.accept("run written to " + out);
+        return true;
+    }
+
+    private static void runStage1(Encoders encoders, NDManager manager, int classes, List<StoredClip> train,
+            List<StoredClip> val, Options o, Path out, Consumer<String> log) throws IOException {
+        Map<String, Object> histories = new LinkedHashMap<>();
+        Encoders.Stream[] streams = encoders.sharing() == EncoderSharing.SHARED ? new Encoders.Stream[] {Encoders.Stream.V}
+                : Encoders.Stream.values();
+        for (Encoders.Stream stream : streams) {
+            ClipBatches.Stream input = switch (stream) {
+                case V -> ClipBatches.Stream.WHOLE;
+                case S -> ClipBatches.Stream.FOREGROUND;
+                case C -> ClipBatches.Stream.BACKGROUND;
+            };
+            log.accept("stage 1: " + encoders.get(stream).describe() + " on stream " + stream + " with a plain"
+                    + " classifier, " + o.stage1().epochs() + " epochs" + (o.bgSwap() > 0 ? ", background swap p="
+                    + o.bgSwap() : ""));
+            PooledClassifier c = new PooledClassifier(encoders.get(stream), classes);
+            c.initialize(manager, DataType.FLOAT32, new Shape(1, 3, o.frames(), o.size(), o.size()));
+            EncoderTrainer.Result r = EncoderTrainer.train(c, manager, classes, train, val,
+                    new EncoderTrainer.Input(input, o.split(), o.bgSwap(), o.split().foregroundThreshold()),
+                    o.stage1(), log);
+            Map<String, Object> h = new LinkedHashMap<>();
+            h.put("history", r.history());
+            h.put("kept_epoch", r.keptEpoch());
+            histories.put(stream.name(), h);
+        }
+        AtomicFiles.writeString(out.resolve(STAGE1_FILE), RunFolder.json().writeValueAsString(histories));
+    }
+
+    private static Path backboneFile(BackboneSpec spec) {
+        if (spec instanceof BackboneSpec.TorchScript t) {
+            return t.file();
+        }
+        if (spec instanceof BackboneSpec.BuiltinFile b) {
+            return b.file();
+        }
+        return null;
+    }
+
+    /** Refuses to overwrite a run, or to resume one started with another request. */
+    private static void checkRequest(Path out, Request request, boolean resume) throws IOException {
+        Path file = out.resolve(REQUEST_FILE);
+        boolean exists = Files.isRegularFile(file) || Files.isRegularFile(out.resolve(RunFolder.CONFIG_FILE));
+        if (!resume) {
+            if (exists) {
+                throw new IOException(out + " already holds a run; pass --resume to continue it, or choose another --out");
+            }
+            return;
+        }
+        if (!Files.isRegularFile(file)) {
+            if (exists) {
+                throw new IOException(out + " holds a run that was not trained on videos with this version; it cannot"
+                        + " be resumed: choose another --out");
+            }
+            return; // nothing to resume: start afresh
+        }
+        var written = RunFolder.json().readTree(file.toFile());
+        // Through text, so that float fields compare as the file holds them.
+        var now = RunFolder.json().readTree(RunFolder.json().writeValueAsString(request));
+        if (!written.equals(now)) {
+            List<String> diff = new ArrayList<>();
+            written.fieldNames().forEachRemaining(k -> {
+                if (!written.get(k).equals(now.get(k))) {
+                    diff.add(k);
+                }
+            });
+            throw new IOException(out + " was started with another configuration (differs in " + diff + "); resume"
+                    + " with the same options as the first run, or choose another --out");
+        }
+    }
+}
