@@ -26,7 +26,7 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--quick", description = "one seed (about a third of the time)")
     boolean quick;
 
-    @Option(names = "--stage1-epochs", defaultValue = "12", paramLabel = "E", description = "stage-1 epochs (default: ${DEFAULT-VALUE})")
+    @Option(names = "--stage1-epochs", defaultValue = "30", paramLabel = "E", description = "stage-1 epochs (default: ${DEFAULT-VALUE})")
     int stage1Epochs;
 
     @Option(names = "--head-epochs", defaultValue = "20", paramLabel = "E", description = "head epochs (default: ${DEFAULT-VALUE})")
