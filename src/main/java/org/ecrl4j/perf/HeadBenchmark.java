@@ -11,6 +11,7 @@ import org.ecrl4j.dictionary.ConfounderDictionary;
 import org.ecrl4j.dictionary.DictionaryKind;
 import org.ecrl4j.nn.HeadConfig;
 import org.ecrl4j.nn.HeadShape;
+import org.ecrl4j.nn.InferenceCache;
 import org.ecrl4j.train.HeadModel;
 import org.ecrl4j.train.TrainOptions;
 import org.ecrl4j.train.TrainStep;
@@ -18,8 +19,8 @@ import org.ecrl4j.train.TrainStep;
 /**
  * Times the full ECRL head (configuration {@code ecrl}) on random features: training steps per
  * second (forward, loss, backward, Adam with weight decay, gradients zeroed: the {@link TrainStep}
- * that {@code HeadTrainer} runs) and inference batches per second (forward without gradients), each
- * after a warm-up. The model is built once, so repeated rounds measure the same state. Close it
+ * that {@code HeadTrainer} runs) and inference batches per second (forward without gradients, with
+ * or without the head's inference cache), each after a warm-up. The model is built once, so repeated rounds measure the same state. Close it
  * when done.
  */
 public final class HeadBenchmark implements AutoCloseable {
@@ -116,14 +117,23 @@ public final class HeadBenchmark implements AutoCloseable {
         return steps / ((System.nanoTime() - t0) / 1e9);
     }
 
-    /** Runs {@code warmup} untimed then {@code batches} timed inference batches; returns batches per second. */
-    public double inferenceRate(int warmup, int batches) {
+    /**
+     * Runs {@code warmup} untimed then {@code batches} timed inference batches; returns batches per
+     * second.
+     *
+     * @param cached run the batches inside an inference cache, as {@code HeadModel.outputs} does
+     *     (G's projections computed once, inside the timing); false recomputes them every batch, as
+     *     the peer does
+     */
+    public double inferenceRate(int warmup, int batches, boolean cached) {
         for (int i = 0; i < warmup; i++) {
             inferenceBatch();
         }
         long t0 = System.nanoTime();
-        for (int i = 0; i < batches; i++) {
-            inferenceBatch();
+        try (InferenceCache cache = cached ? model.head().cacheForInference(model.manager()) : null) {
+            for (int i = 0; i < batches; i++) {
+                inferenceBatch();
+            }
         }
         return batches / ((System.nanoTime() - t0) / 1e9);
     }

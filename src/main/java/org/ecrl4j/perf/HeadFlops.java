@@ -108,6 +108,23 @@ public final class HeadFlops {
         return f;
     }
 
+    /**
+     * FLOPs of one inference batch inside an inference cache: without the global unit's projections
+     * of G (W_v G, W_h1 W_v G, W_k G), which the cache computes once.
+     */
+    public long inferenceCached() {
+        long f = 0;
+        for (Product p : products) {
+            if (!GLOBAL_PROJECTIONS.contains(p.name())) {
+                f += p.forward();
+            }
+        }
+        return f;
+    }
+
+    private static final List<String> GLOBAL_PROJECTIONS = List.of("glca.global.wv", "glca.global.wh_value",
+            "glca.global.wk");
+
     /** FLOPs of one training step (forward and backward; the optimiser's element-wise work is not counted). */
     public long training() {
         long f = 0;

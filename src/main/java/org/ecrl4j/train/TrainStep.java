@@ -7,7 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
-import ai.djl.training.optimizer.Optimizer;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.tracker.Tracker;
 import ai.djl.util.Pair;
 import java.util.ArrayList;
@@ -17,19 +17,19 @@ import org.ecrl4j.nn.Losses;
 /**
  * One optimisation step of a head, the unit {@link HeadTrainer} repeats and {@code ecrl4j bench
  * head} times: forward in training mode, cross-entropy loss (MODEL.md section 5), backward, an
- * optimiser update of every trainable parameter, then the gradients set back to zero (the PyTorch
- * engine accumulates them).
+ * Adam update of every trainable parameter ({@link FusedAdam}), which also sets the gradients back
+ * to zero (the PyTorch engine accumulates them).
  */
 public final class TrainStep {
     /** What one step produced; both arrays belong to the step's manager. */
     public record Output(NDArray loss, NDArray logits) {}
 
     private final HeadModel model;
-    private final Optimizer optimizer;
+    private final FusedAdam optimizer;
     private final List<Parameter> trainable = new ArrayList<>();
 
     /** A step that updates every parameter of {@code model} that requires a gradient. */
-    public TrainStep(HeadModel model, Optimizer optimizer) {
+    public TrainStep(HeadModel model, FusedAdam optimizer) {
         this.model = model;
         this.optimizer = optimizer;
         for (Pair<String, Parameter> p : model.head().getParameters()) {
@@ -41,17 +41,17 @@ public final class TrainStep {
 
     /**
      * Adam with the options' weight decay and learning-rate schedule, the schedule read per update
-     * (update 1 is the first step of epoch 0).
+     * (update 1 is the first step of epoch 0), on the engine's intra-op threads.
      *
      * @param stepsPerEpoch optimiser updates in one epoch
      */
-    public static Optimizer adam(TrainOptions options, int stepsPerEpoch) {
+    public static FusedAdam adam(TrainOptions options, int stepsPerEpoch) {
         if (stepsPerEpoch < 1) {
             throw new IllegalArgumentException("steps per epoch must be >= 1, got " + stepsPerEpoch);
         }
         Tracker schedule = update -> options.learningRateAt((update - 1) / stepsPerEpoch,
                 ((update - 1) % stepsPerEpoch) / (double) stepsPerEpoch);
-        return Optimizer.adam().optLearningRateTracker(schedule).optWeightDecays(options.weightDecay()).build();
+        return new FusedAdam(schedule, options.weightDecay(), Math.max(1, JniUtils.getNumThreads()));
     }
 
     /**
@@ -70,13 +70,7 @@ public final class TrainStep {
             loss = Losses.crossEntropy(logits, labels);
             gc.backward(loss);
         }
-        for (Parameter p : trainable) {
-            NDArray weight = p.getArray();
-            NDArray grad = weight.getGradient();
-            grad.attach(stepManager);
-            optimizer.update(p.getId(), weight, grad);
-            grad.subi(grad); // gradients accumulate in the PyTorch engine
-        }
+        optimizer.step(trainable); // also zeroes the gradients, which the PyTorch engine accumulates
         return new Output(loss, logits);
     }
 }
