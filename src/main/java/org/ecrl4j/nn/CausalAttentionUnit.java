@@ -94,8 +94,9 @@ public final class CausalAttentionUnit extends AbstractBlock {
             Shapes.require(value, "precomputed W_h1 W_v X + b_h", "N,d", x.getShape().get(0), width);
             Shapes.require(key, "precomputed W_k X", "N,d", x.getShape().get(0), width);
         } else {
-            value = Layers.local(wh1.forward(ps,
-                    wv.forward(ps, new NDList(x), training), training).head(), step); // (N,d) or (B,N,d)
+            // W_v X is re-homed too: with X = G (inference, no dropout) it would land in the model's manager.
+            NDArray projected = Layers.local(wv.forward(ps, new NDList(x), training).head(), step);
+            value = Layers.local(wh1.forward(ps, new NDList(projected), training).head(), step); // (N,d) or (B,N,d)
             key = Layers.local(wk.forward(ps, new NDList(x), training).head(), step);
         }
         NDArray fused = qm.expandDims(1).mul(shared ? key.expandDims(0) : key); // (B,N,d)

@@ -32,9 +32,8 @@ public final class HeadBenchmark implements AutoCloseable {
     private final BenchSizes sizes;
     private final HeadModel model;
     private final TrainStep step;
-    private final NDManager inputs;
-    private final NDList streams;
-    private final NDArray labels;
+    private final float[][] streams;
+    private final long[] labels;
 
     /**
      * Builds the head and its inputs.
@@ -54,21 +53,26 @@ public final class HeadBenchmark implements AutoCloseable {
                 new ConfounderDictionary(z, prior, DictionaryKind.BACKGROUND), g, seed);
         TrainOptions options = TrainOptions.pretrained(seed);
         step = new TrainStep(model, TrainStep.adam(options, 1_000_000));
-        inputs = model.manager().newSubManager();
-        Shape stream = new Shape(sizes.batch(), sizes.frames(), d);
-        streams = new NDList();
-        for (int s = 0; s < 3; s++) {
-            float[] x = new float[(int) stream.size()];
+        streams = new float[3][sizes.batch() * sizes.frames() * d];
+        for (float[] x : streams) {
             for (int i = 0; i < x.length; i++) {
                 x[i] = (float) gaussian(random);
             }
-            streams.add(inputs.create(x, stream));
         }
-        long[] y = new long[sizes.batch()];
-        for (int i = 0; i < y.length; i++) {
-            y[i] = random.nextInt(sizes.classes());
+        labels = new long[sizes.batch()];
+        for (int i = 0; i < labels.length; i++) {
+            labels[i] = random.nextInt(sizes.classes());
         }
-        labels = inputs.create(y);
+    }
+
+    /**
+     * The batch's streams, created in the step's manager as HeadTrainer's batches are: every array
+     * computed from them then belongs to the step and is freed with it.
+     */
+    private NDList streams(NDManager stepManager) {
+        Shape stream = new Shape(sizes.batch(), sizes.frames(), sizes.width());
+        return new NDList(stepManager.create(streams[0], stream), stepManager.create(streams[1], stream),
+                stepManager.create(streams[2], stream));
     }
 
     /**
@@ -141,7 +145,7 @@ public final class HeadBenchmark implements AutoCloseable {
     /** One training step; returns the loss (read as HeadTrainer reads it, which also waits for the step). */
     public float trainStep() {
         try (NDManager stepManager = model.manager().newSubManager()) {
-            float loss = step.run(stepManager, streams, labels).loss().getFloat();
+            float loss = step.run(stepManager, streams(stepManager), stepManager.create(labels)).loss().getFloat();
             if (!Float.isFinite(loss)) {
                 throw new IllegalStateException("Benchmark training diverged: loss " + loss);
             }
@@ -152,7 +156,7 @@ public final class HeadBenchmark implements AutoCloseable {
     /** One inference batch; returns the first logit (which also waits for the batch). */
     public float inferenceBatch() {
         try (NDManager stepManager = model.manager().newSubManager()) {
-            return model.forward(stepManager, streams).get("logits").getFloat(0, 0);
+            return model.forward(stepManager, streams(stepManager)).get("logits").getFloat(0, 0);
         }
     }
 
@@ -219,7 +223,6 @@ public final class HeadBenchmark implements AutoCloseable {
 
     @Override
     public void close() {
-        inputs.close();
         model.close();
     }
 }

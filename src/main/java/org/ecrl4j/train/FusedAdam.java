@@ -121,8 +121,14 @@ public final class FusedAdam {
                     update(b, stepSize, scratch);
                 }
             } else {
-                pool.submit(() -> IntStream.range(0, blocks.size()).parallel()
-                        .forEach(i -> update(blocks.get(i), stepSize, new float[2][BLOCK]))).join();
+                // A few contiguous runs of blocks per thread, each with its own scratch arrays.
+                int runs = Math.min(blocks.size(), pool.getParallelism() * 4);
+                pool.submit(() -> IntStream.range(0, runs).parallel().forEach(r -> {
+                    float[][] scratch = new float[2][BLOCK];
+                    for (int i = r * blocks.size() / runs; i < (r + 1) * blocks.size() / runs; i++) {
+                        update(blocks.get(i), stepSize, scratch);
+                    }
+                })).join();
             }
             for (Parameter p : first) {
                 checkWrittenThrough(p);
