@@ -163,11 +163,17 @@ public final class BenchHeadCommand implements Callable<Integer> {
         for (double v : inferRecompute) {
             rec.add(round(v, 3));
         }
+        ObjectNode env = ours.putObject("env");
+        for (String name : new String[] {"OMP_WAIT_POLICY", "MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_"}) {
+            env.put(name, System.getenv(name));
+        }
         o.set("ecrl4j", ours);
         if (torch != null) {
             ObjectNode p = figures(mapper, peerTrain, peerInfer);
             p.put("torch", peerRuns.get(0).torchVersion());
             p.put("params", peerRuns.get(0).parameters());
+            ArrayNode removed = p.putArray("env_not_inherited");
+            TorchPeer.launcherDefaults().forEach(removed::add);
             o.set("peer", p);
             ObjectNode ratio = o.putObject("ratio");
             ratio.put("train", round(median(train) / median(peerTrain), 3));

@@ -42,7 +42,11 @@ public record TorchPeer(Path python, Path script) {
         List<String> cmd = new ArrayList<>(List.of(python.toString(), script.toString(), "--shared-global", "--json",
                 "--threads", Integer.toString(threads), "--steps", Integer.toString(steps),
                 "--batch", Integer.toString(batch)));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        for (String name : launcherDefaults()) {
+            pb.environment().remove(name);
+        }
+        Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         int rc = p.waitFor();
         if (rc != 0) {
@@ -50,6 +54,18 @@ public record TorchPeer(Path python, Path script) {
                     + "; check that " + python + " has torch (Debian's python3-torch)");
         }
         return parse(out, script);
+    }
+
+    /** Environment variable in which the {@code ecrl4j} launcher lists the defaults it set. */
+    public static final String LAUNCHER_SET = "ECRL4J_LAUNCHER_SET";
+
+    /**
+     * The variables the launcher set for the JVM (OpenMP and malloc defaults), which the peer does
+     * not get: it runs as a user would run it by hand.
+     */
+    public static List<String> launcherDefaults() {
+        String set = System.getenv(LAUNCHER_SET);
+        return set == null || set.isBlank() ? List.of() : List.of(set.trim().split("\\s+"));
     }
 
     /** Reads the peer's figures from its output: the last line that is a JSON object. */
