@@ -51,6 +51,21 @@ public final class BenchHeadCommand implements Callable<Integer> {
     @Option(names = "--peer", description = "Also run the PyTorch peer, alternating with our measurement.")
     boolean peer;
 
+    /** Which environment the peer runs in. */
+    enum PeerEnv {
+        /** This JVM's environment, launcher defaults included: the strict comparison. */
+        same,
+        /** Without the launcher's defaults, as a user runs the script by hand. */
+        plain,
+        /** Both, one after the other in every round. */
+        both
+    }
+
+    @Option(names = "--peer-env", defaultValue = "same",
+            description = "Environment of the peer: same (ours, launcher defaults such as OMP_WAIT_POLICY=PASSIVE"
+                    + " included), plain (without them, as run by hand) or both (default: ${DEFAULT-VALUE}).")
+    PeerEnv peerEnv;
+
     @Option(names = "--python", defaultValue = "/usr/bin/python3",
             description = "Python with torch for the peer (default: ${DEFAULT-VALUE}).")
     Path python;
@@ -94,7 +109,7 @@ public final class BenchHeadCommand implements Callable<Integer> {
         }
         TorchPeer torch;
         try {
-            torch = peer ? new TorchPeer(python, peerScript) : null;
+            torch = peer ? new TorchPeer(python, peerScript, TorchPeer.launcherDefaults()) : null;
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -110,8 +125,10 @@ public final class BenchHeadCommand implements Callable<Integer> {
         double[] train = new double[rounds];
         double[] infer = new double[rounds];
         double[] inferRecompute = new double[rounds];
-        double[] peerTrain = new double[peer ? rounds : 0];
-        double[] peerInfer = new double[peer ? rounds : 0];
+        List<PeerEnv> envs = !peer ? List.of()
+                : peerEnv == PeerEnv.both ? List.of(PeerEnv.same, PeerEnv.plain) : List.of(peerEnv);
+        double[][] peerTrain = new double[envs.size()][rounds];
+        double[][] peerInfer = new double[envs.size()][rounds];
         List<TorchPeer.Result> peerRuns = new ArrayList<>();
         long params;
         try (HeadBenchmark bench = new HeadBenchmark(sizes, seed)) {
@@ -124,13 +141,13 @@ public final class BenchHeadCommand implements Callable<Integer> {
                         + " (%.2f recomputing G's projections per batch)%n",
                         r + 1, rounds, train[r], infer[r], inferRecompute[r]);
                 err.flush();
-                if (torch != null) {
-                    TorchPeer.Result pr = torch.run(threads, steps, sizes.batch());
+                for (int e = 0; e < envs.size(); e++) {
+                    TorchPeer.Result pr = torch.run(threads, steps, sizes.batch(), envs.get(e) == PeerEnv.same);
                     peerRuns.add(pr);
-                    peerTrain[r] = pr.trainStepsPerSecond();
-                    peerInfer[r] = pr.inferenceBatchesPerSecond();
-                    err.printf(Locale.ROOT, "round %d/%d peer:   %.2f train steps/s, %.2f inference batches/s%n",
-                            r + 1, rounds, peerTrain[r], peerInfer[r]);
+                    peerTrain[e][r] = pr.trainStepsPerSecond();
+                    peerInfer[e][r] = pr.inferenceBatchesPerSecond();
+                    err.printf(Locale.ROOT, "round %d/%d peer (%s env): %.2f train steps/s, %.2f inference"
+                            + " batches/s%n", r + 1, rounds, envs.get(e), peerTrain[e][r], peerInfer[e][r]);
                     err.flush();
                 }
             }
@@ -168,17 +185,20 @@ public final class BenchHeadCommand implements Callable<Integer> {
             env.put(name, System.getenv(name));
         }
         o.set("ecrl4j", ours);
-        if (torch != null) {
-            ObjectNode p = figures(mapper, peerTrain, peerInfer);
+        for (int e = 0; e < envs.size(); e++) {
+            String suffix = envs.get(e) == PeerEnv.same ? "" : "_plain_env";
+            ObjectNode p = figures(mapper, peerTrain[e], peerInfer[e]);
             p.put("torch", peerRuns.get(0).torchVersion());
             p.put("params", peerRuns.get(0).parameters());
-            ArrayNode removed = p.putArray("env_not_inherited");
-            TorchPeer.launcherDefaults().forEach(removed::add);
-            o.set("peer", p);
-            ObjectNode ratio = o.putObject("ratio");
-            ratio.put("train", round(median(train) / median(peerTrain), 3));
-            ratio.put("infer", round(median(infer) / median(peerInfer), 3));
-            ratio.put("infer_recompute", round(median(inferRecompute) / median(peerInfer), 3));
+            ArrayNode unset = p.putArray("launcher_defaults_removed");
+            if (envs.get(e) == PeerEnv.plain) {
+                torch.launcherSet().forEach(unset::add);
+            }
+            o.set("peer" + suffix, p);
+            ObjectNode ratio = o.putObject("ratio" + suffix);
+            ratio.put("train", round(median(train) / median(peerTrain[e]), 3));
+            ratio.put("infer", round(median(infer) / median(peerInfer[e]), 3));
+            ratio.put("infer_recompute", round(median(inferRecompute) / median(peerInfer[e]), 3));
         }
         ObjectNode f = o.putObject("flops");
         f.put("train_step", flops.training());
@@ -201,11 +221,11 @@ public final class BenchHeadCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "%-28s %14s %18s%n", "", "train steps/s", "inference batch/s");
             out.printf(Locale.ROOT, "%-28s %14.2f %18.2f%n", "ecrl4j (median)", median(train), median(infer));
             out.printf(Locale.ROOT, "%-28s %14s %18.2f%n", "ecrl4j, G recomputed", "", median(inferRecompute));
-            if (torch != null) {
-                out.printf(Locale.ROOT, "%-28s %14.2f %18.2f%n", "peer " + peerRuns.get(0).torchVersion()
-                        + " (median)", median(peerTrain), median(peerInfer));
-                out.printf(Locale.ROOT, "%-28s %14.2f %18.2f%n", "ratio ecrl4j / peer",
-                        median(train) / median(peerTrain), median(infer) / median(peerInfer));
+            for (int e = 0; e < envs.size(); e++) {
+                out.printf(Locale.ROOT, "%-28s %14.2f %18.2f%n", "peer, " + envs.get(e) + " env (median)",
+                        median(peerTrain[e]), median(peerInfer[e]));
+                out.printf(Locale.ROOT, "%-28s %14.2f %18.2f%n", "ratio ecrl4j / peer " + envs.get(e),
+                        median(train) / median(peerTrain[e]), median(infer) / median(peerInfer[e]));
             }
             out.printf(Locale.ROOT, "%-28s %14.2f %18.2f%n",
                     String.format(Locale.ROOT, "bound at %.0f GFLOP/s", sgemm / 1e9), trainBound, inferBound);

@@ -15,14 +15,17 @@ import java.util.List;
  *
  * @param python the interpreter (Debian's {@code /usr/bin/python3} with python3-torch)
  * @param script the peer script
+ * @param launcherSet environment variables removed for a run in the plain environment (the
+ *     launcher's defaults, {@link #launcherDefaults()})
  */
-public record TorchPeer(Path python, Path script) {
+public record TorchPeer(Path python, Path script, List<String> launcherSet) {
     /** One peer run's figures. */
     public record Result(String torchVersion, double trainStepsPerSecond, double inferenceBatchesPerSecond,
             long parameters) {}
 
     /** Checks that both files exist, naming the missing one and the fix. */
     public TorchPeer {
+        launcherSet = List.copyOf(launcherSet);
         if (!Files.isRegularFile(script)) {
             throw new IllegalArgumentException("Peer script " + script + " not found; pass its path with --peer-script");
         }
@@ -36,15 +39,21 @@ public record TorchPeer(Path python, Path script) {
     /**
      * Runs the peer once with the shared global dictionary form.
      *
+     * @param sameEnvironment true: the peer inherits this JVM's environment, launcher defaults
+     *     included (OMP_WAIT_POLICY=PASSIVE, malloc thresholds); false: those are removed, as when a
+     *     user runs the script by hand
      * @throws IOException when it cannot start, fails, or prints no JSON line
      */
-    public Result run(int threads, int steps, int batch) throws IOException, InterruptedException {
+    public Result run(int threads, int steps, int batch, boolean sameEnvironment)
+            throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(python.toString(), script.toString(), "--shared-global", "--json",
                 "--threads", Integer.toString(threads), "--steps", Integer.toString(steps),
                 "--batch", Integer.toString(batch)));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        for (String name : launcherDefaults()) {
-            pb.environment().remove(name);
+        if (!sameEnvironment) {
+            for (String name : launcherSet) {
+                pb.environment().remove(name);
+            }
         }
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -60,8 +69,8 @@ public record TorchPeer(Path python, Path script) {
     public static final String LAUNCHER_SET = "ECRL4J_LAUNCHER_SET";
 
     /**
-     * The variables the launcher set for the JVM (OpenMP and malloc defaults), which the peer does
-     * not get: it runs as a user would run it by hand.
+     * The variables the launcher set for the JVM (OpenMP and malloc defaults), which a peer run in
+     * its plain environment does not get.
      */
     public static List<String> launcherDefaults() {
         String set = System.getenv(LAUNCHER_SET);
