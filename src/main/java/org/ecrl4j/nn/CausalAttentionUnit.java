@@ -33,6 +33,11 @@ import ai.djl.util.PairList;
  * dictionary G) and the batch-independent terms W_v X, W_k X and W_h1 W_v X are computed once per
  * call, as is the dropout mask on X. Output NDList(A (B,d), a (B,N)). Dropout (default 0.15,
  * reference) applies to X during training.
+ *
+ * <p>In inference the shared terms depend on parameters only; {@link #sharedProjections} computes
+ * them once and the inputs NDList(Q, X, V, K) with V = W_h1 W_v X + b_h (N,d) and K = W_k X (N,d)
+ * reuse them (GLCA does this for G while an inference cache is open). Training refuses them: its
+ * dropout mask on X changes every step and the parameters move.
  */
 public final class CausalAttentionUnit extends AbstractBlock {
     private final int width;
@@ -58,9 +63,9 @@ public final class CausalAttentionUnit extends AbstractBlock {
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training,
             PairList<String, Object> params) {
-        if (inputs.size() != 2) {
-            throw new IllegalArgumentException("The attention unit takes (Q, X), got " + inputs.size()
-                    + " inputs");
+        if (inputs.size() != 2 && inputs.size() != 4) {
+            throw new IllegalArgumentException("The attention unit takes (Q, X) or (Q, X, V, K), got "
+                    + inputs.size() + " inputs");
         }
         NDArray q = inputs.get(0);
         NDArray x = inputs.get(1);
@@ -72,13 +77,28 @@ public final class CausalAttentionUnit extends AbstractBlock {
         } else {
             Shapes.require(x, "candidates X", "B,N,d", q.getShape().get(0), Shapes.ANY, width);
         }
+        boolean precomputed = inputs.size() == 4;
+        if (precomputed && (training || !shared)) {
+            throw new IllegalArgumentException("Precomputed projections (Q, X, V, K) are for shared candidates"
+                    + " X (N,d) in inference only");
+        }
         if (training && dropout > 0) {
             x = Layers.local(Dropout.dropout(x, dropout, true).head(), step);
         }
         NDArray qm = wq.forward(ps, new NDList(q.mean(new int[] {1})), training).head(); // (B,d)
-        NDArray value = Layers.local(wh1.forward(ps,
-                wv.forward(ps, new NDList(x), training), training).head(), step); // (N,d) or (B,N,d)
-        NDArray key = Layers.local(wk.forward(ps, new NDList(x), training).head(), step);
+        NDArray value;
+        NDArray key;
+        if (precomputed) {
+            value = inputs.get(2);
+            key = inputs.get(3);
+            Shapes.require(value, "precomputed W_h1 W_v X + b_h", "N,d", x.getShape().get(0), width);
+            Shapes.require(key, "precomputed W_k X", "N,d", x.getShape().get(0), width);
+        } else {
+            // W_v X is re-homed too: with X = G (inference, no dropout) it would land in the model's manager.
+            NDArray projected = Layers.local(wv.forward(ps, new NDList(x), training).head(), step);
+            value = Layers.local(wh1.forward(ps, new NDList(projected), training).head(), step); // (N,d) or (B,N,d)
+            key = Layers.local(wk.forward(ps, new NDList(x), training).head(), step);
+        }
         NDArray fused = qm.expandDims(1).mul(shared ? key.expandDims(0) : key); // (B,N,d)
         NDArray hidden = wh2.forward(ps, new NDList(fused), training).head()
                 .add(shared ? value.expandDims(0) : value); // (B,N,d)
@@ -88,6 +108,20 @@ public final class CausalAttentionUnit extends AbstractBlock {
                 ? weights.matMul(x) // (B,N) x (N,d)
                 : weights.expandDims(1).matMul(x).squeeze(1); // (B,1,N) x (B,N,d)
         return new NDList(out, weights);
+    }
+
+    /**
+     * The inference-time shared terms for candidates X (N,d): NDList(W_h1 W_v X + b_h, W_k X), each
+     * (N,d), owned by {@code manager}. Pass them as the third and fourth inputs to skip their
+     * computation.
+     */
+    public NDList sharedProjections(ParameterStore ps, NDArray x, NDManager manager) {
+        Shapes.require(x, "shared candidates X", "N,d", Shapes.ANY, width);
+        NDList projected = wv.forward(ps, new NDList(x), false);
+        NDArray value = wh1.forward(ps, projected, false).head();
+        NDArray key = wk.forward(ps, new NDList(x), false).head();
+        projected.head().attach(manager);
+        return new NDList(Layers.local(value, manager), Layers.local(key, manager));
     }
 
     @Override

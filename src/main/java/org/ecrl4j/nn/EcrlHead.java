@@ -107,6 +107,15 @@ public final class EcrlHead extends AbstractBlock {
         return prior;
     }
 
+    /**
+     * Opens an inference cache: the parts of the head that depend on parameters only (GLCA's
+     * projections of G) are computed once, in {@code manager}, and reused by inference forwards until
+     * the handle is closed. Outputs are unchanged. Training forwards are refused while it is open.
+     */
+    public InferenceCache cacheForInference(NDManager manager) {
+        return glca == null ? () -> { } : glca.cacheGlobalProjections(manager);
+    }
+
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training,
             PairList<String, Object> params) {

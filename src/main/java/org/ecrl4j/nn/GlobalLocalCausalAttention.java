@@ -27,6 +27,11 @@ import ai.djl.util.PairList;
  * (B,d), local attention (B,T), global attention (B,K_g)). The global dictionary G (K_g,d) is a
  * trained parameter; call {@link #setGlobalInitializer} with the k-means centres before
  * initialising the block (otherwise it starts from N(0, 0.02)).
+ *
+ * <p>G and the global unit's projections of it depend on parameters only. For a run of inference
+ * batches {@link #cacheGlobalProjections} computes those projections once; the values are the same,
+ * the cost per batch drops by the three (K_g,d)x(d,d) products. Training forwards are refused
+ * while the cache is open (they would change the parameters under it).
  */
 public final class GlobalLocalCausalAttention extends AbstractBlock {
     private final int width;
@@ -35,6 +40,7 @@ public final class GlobalLocalCausalAttention extends AbstractBlock {
     private final CausalAttentionUnit local;
     private final CausalAttentionUnit globalUnit;
     private final Linear fusion;
+    private NDList globalCache;
 
     public GlobalLocalCausalAttention(int width, int globalEntries, float dropout) {
         this.width = width;
@@ -67,12 +73,40 @@ public final class GlobalLocalCausalAttention extends AbstractBlock {
             PairList<String, Object> params) {
         NDArray fl = inputs.singletonOrThrow();
         Shapes.require(fl, "GLCA local features F_L", "B,T,d", Shapes.ANY, Shapes.ANY, width);
-        NDArray g = ps.getValue(global, fl.getDevice(), training);
         NDList ll = local.forward(ps, new NDList(fl, fl), training);
-        NDList lg = globalUnit.forward(ps, new NDList(fl, g), training);
+        NDList lg;
+        if (globalCache != null) {
+            if (training) {
+                throw new IllegalStateException("A training forward while the inference cache of G's projections"
+                        + " is open would make it stale; close the cache first");
+            }
+            NDArray g = ps.getValue(global, fl.getDevice(), false);
+            lg = globalUnit.forward(ps, new NDList(fl, g, globalCache.get(0), globalCache.get(1)), false);
+        } else {
+            NDArray g = ps.getValue(global, fl.getDevice(), training);
+            lg = globalUnit.forward(ps, new NDList(fl, g), training);
+        }
         NDArray ffd = fusion.forward(ps, new NDList(NDArrays.concat(new NDList(ll.get(0), lg.get(0)), -1)),
                 training).head();
         return new NDList(ffd, ll.get(1), lg.get(1));
+    }
+
+    /**
+     * Computes G's inference projections once, in {@code manager}, and uses them in every inference
+     * forward until the returned handle is closed (which frees them).
+     */
+    public InferenceCache cacheGlobalProjections(NDManager manager) {
+        if (globalCache != null) {
+            throw new IllegalStateException("The inference cache of G's projections is already open");
+        }
+        NDManager cacheManager = manager.newSubManager();
+        ParameterStore ps = new ParameterStore(cacheManager, false);
+        NDArray g = ps.getValue(global, cacheManager.getDevice(), false);
+        globalCache = globalUnit.sharedProjections(ps, g, cacheManager);
+        return () -> {
+            globalCache = null;
+            cacheManager.close();
+        };
     }
 
     @Override

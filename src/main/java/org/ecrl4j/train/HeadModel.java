@@ -26,6 +26,7 @@ import org.ecrl4j.dictionary.DictionaryKind;
 import org.ecrl4j.nn.EcrlHead;
 import org.ecrl4j.nn.HeadConfig;
 import org.ecrl4j.nn.HeadShape;
+import org.ecrl4j.nn.InferenceCache;
 import org.ecrl4j.util.AtomicFiles;
 
 /**
@@ -128,18 +129,21 @@ public final class HeadModel implements AutoCloseable {
         for (String n : names) {
             parts.put(n, new java.util.ArrayList<>());
         }
-        for (int start = 0; start < features.count(); start += batchSize) {
-            int end = Math.min(features.count(), start + batchSize);
-            int[] idx = java.util.stream.IntStream.range(start, end).toArray();
-            try (NDManager step = manager.newSubManager()) {
-                NDList batch = features.batch(step, idx);
-                NDList result = forward(step, new NDList(batch.get(0), batch.get(1), batch.get(2)));
-                for (String n : names) {
-                    NDArray a = result.get(n);
-                    if (a == null) {
-                        throw new IllegalArgumentException("Configuration " + config().name() + " has no output " + n);
+        try (InferenceCache cache = head.cacheForInference(manager)) {
+            for (int start = 0; start < features.count(); start += batchSize) {
+                int end = Math.min(features.count(), start + batchSize);
+                int[] idx = java.util.stream.IntStream.range(start, end).toArray();
+                try (NDManager step = manager.newSubManager()) {
+                    NDList batch = features.batch(step, idx);
+                    NDList result = forward(step, new NDList(batch.get(0), batch.get(1), batch.get(2)));
+                    for (String n : names) {
+                        NDArray a = result.get(n);
+                        if (a == null) {
+                            throw new IllegalArgumentException("Configuration " + config().name()
+                                    + " has no output " + n);
+                        }
+                        parts.get(n).add(a.toFloatArray());
                     }
-                    parts.get(n).add(a.toFloatArray());
                 }
             }
         }

@@ -4,10 +4,6 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.nn.Parameter;
-import ai.djl.training.GradientCollector;
-import ai.djl.training.ParameterStore;
-import ai.djl.training.optimizer.Optimizer;
 import ai.djl.util.Pair;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -25,7 +21,6 @@ import org.ecrl4j.eval.Evaluation;
 import org.ecrl4j.nn.GlcaStream;
 import org.ecrl4j.nn.HeadConfig;
 import org.ecrl4j.nn.HeadShape;
-import org.ecrl4j.nn.Losses;
 
 /**
  * Trains an ECRL head on cached features (the frozen-backbone mode of MODEL.md section 5): builds
@@ -119,17 +114,7 @@ public final class HeadTrainer {
         }
         int n = train.count();
         int stepsPerEpoch = (n + options.batchSize() - 1) / options.batchSize();
-        Optimizer adam = Optimizer.adam()
-                .optLearningRateTracker((ai.djl.training.tracker.Tracker) update -> options.learningRateAt((update - 1) / stepsPerEpoch,
-                        ((update - 1) % stepsPerEpoch) / (double) stepsPerEpoch))
-                .optWeightDecays(options.weightDecay())
-                .build();
-        List<Pair<String, Parameter>> params = new ArrayList<>();
-        for (Pair<String, Parameter> p : model.head().getParameters()) {
-            if (p.getValue().requiresGradient()) {
-                params.add(p);
-            }
-        }
+        TrainStep step = new TrainStep(model, TrainStep.adam(options, stepsPerEpoch));
         Random order = new Random(options.seed());
         Engine.getInstance().setRandomSeed((int) options.seed() + 1);
         List<EpochMetrics> history = new ArrayList<>();
@@ -149,22 +134,10 @@ public final class HeadTrainer {
                 int[] idx = java.util.Arrays.copyOfRange(perm, from, Math.min(n, from + options.batchSize()));
                 try (NDManager stepManager = model.manager().newSubManager()) {
                     NDList batch = train.batch(stepManager, idx);
-                    NDArray loss;
-                    NDArray logits;
-                    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                        NDList out = model.head().forward(new ParameterStore(stepManager, false),
-                                new NDList(batch.get(0), batch.get(1), batch.get(2)), true);
-                        logits = out.get("logits");
-                        loss = Losses.crossEntropy(logits, batch.get(3));
-                        gc.backward(loss);
-                    }
-                    for (Pair<String, Parameter> p : params) {
-                        NDArray weight = p.getValue().getArray();
-                        NDArray grad = weight.getGradient();
-                        grad.attach(stepManager);
-                        adam.update(p.getValue().getId(), weight, grad);
-                        grad.subi(grad); // gradients accumulate in the PyTorch engine
-                    }
+                    TrainStep.Output out = step.run(stepManager, new NDList(batch.get(0), batch.get(1), batch.get(2)),
+                            batch.get(3));
+                    NDArray loss = out.loss();
+                    NDArray logits = out.logits();
                     float l = loss.getFloat();
                     if (!Float.isFinite(l)) {
                         throw new IllegalStateException("Training diverged: loss is " + l + " at epoch " + (epoch + 1)

@@ -1,0 +1,47 @@
+package org.ecrl4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+
+class BenchHeadCommandTest {
+    @Test
+    void tinyRunPrintsEveryFigure() throws Exception {
+        StringWriter o = new StringWriter(), e = new StringWriter();
+        int rc = EcrlCommandTest.run(o, e, "bench-head", "--width", "16", "--steps", "2", "--warmup", "1",
+                "--rounds", "2", "--threads", "1", "--sgemm-size", "64", "--json");
+        assertEquals(0, rc, e.toString());
+        JsonNode j = new ObjectMapper().readTree(o.toString());
+        assertEquals(16, j.at("/sizes/d").asInt());
+        assertEquals(512, j.at("/sizes/K_g").asInt());
+        assertEquals(2, j.at("/ecrl4j/train_rounds").size());
+        for (String key : new String[] {"/ecrl4j/train_steps_per_s", "/ecrl4j/infer_batches_per_s",
+            "/ecrl4j/infer_recompute_batches_per_s", "/sgemm_gflops", "/bound/train_steps_per_s",
+            "/bound/infer_batches_per_s", "/bound/train_fraction"}) {
+            assertTrue(j.at(key).asDouble() > 0, key + " in " + j);
+        }
+        // The FLOP count follows the sizes: d=16 is far below the paper's 22 GFLOP.
+        long flops = j.at("/flops/train_step").asLong();
+        assertTrue(flops > 0 && flops < 1e9, "train_step FLOPs " + flops);
+        assertTrue(j.at("/flops/inference_batch_cached").asLong() < j.at("/flops/inference_batch").asLong());
+        assertFalse(j.has("peer"), "no peer without --peer");
+        assertTrue(e.toString().contains("round 2/2 ecrl4j"), e.toString());
+    }
+
+    @Test
+    void badOptionsAreBadUsage() {
+        for (String[] bad : new String[][] {{"--steps", "0"}, {"--threads", "0"}, {"--width", "0"},
+            {"--peer", "--width", "16"}, {"--peer", "--peer-script", "no/such/peer.py"}}) {
+            StringWriter o = new StringWriter(), e = new StringWriter();
+            String[] args = new String[bad.length + 1];
+            args[0] = "bench-head";
+            System.arraycopy(bad, 0, args, 1, bad.length);
+            assertEquals(2, EcrlCommandTest.run(o, e, args), String.join(" ", bad) + ": " + e);
+        }
+    }
+}
