@@ -26,8 +26,6 @@ public final class EcrlCommand implements Runnable {
     /** The command line with the project's exit codes and error handling. */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new EcrlCommand());
-        // Temporary name until the parent `bench` command merges; then it becomes `bench head`.
-        cl.addSubcommand("bench-head", new BenchHeadCommand());
         cl.setExecutionExceptionHandler(
                 (ex, cmd, parsed) -> {
                     java.io.PrintWriter err = cmd.getErr();

@@ -13,7 +13,7 @@ class BenchHeadCommandTest {
     @Test
     void tinyRunPrintsEveryFigure() throws Exception {
         StringWriter o = new StringWriter(), e = new StringWriter();
-        int rc = EcrlCommandTest.run(o, e, "bench-head", "--width", "16", "--steps", "2", "--warmup", "1",
+        int rc = EcrlCommandTest.run(o, e, "bench", "head", "--width", "16", "--steps", "2", "--warmup", "1",
                 "--rounds", "2", "--threads", "1", "--sgemm-size", "64", "--json");
         assertEquals(0, rc, e.toString());
         JsonNode j = new ObjectMapper().readTree(o.toString());
@@ -38,9 +38,10 @@ class BenchHeadCommandTest {
         for (String[] bad : new String[][] {{"--steps", "0"}, {"--threads", "0"}, {"--width", "0"},
             {"--peer", "--width", "16"}, {"--peer", "--peer-script", "no/such/peer.py"}}) {
             StringWriter o = new StringWriter(), e = new StringWriter();
-            String[] args = new String[bad.length + 1];
-            args[0] = "bench-head";
-            System.arraycopy(bad, 0, args, 1, bad.length);
+            String[] args = new String[bad.length + 2];
+            args[0] = "bench";
+            args[1] = "head";
+            System.arraycopy(bad, 0, args, 2, bad.length);
             assertEquals(2, EcrlCommandTest.run(o, e, args), String.join(" ", bad) + ": " + e);
         }
     }
