@@ -10,10 +10,6 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import ai.djl.util.Pair;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -22,6 +18,7 @@ import org.ecrl4j.eval.Evaluation;
 import org.ecrl4j.nn.Losses;
 import org.ecrl4j.nn.backbone.PooledClassifier;
 import org.ecrl4j.saliency.SplitOptions;
+import org.ecrl4j.train.BlockState;
 import org.ecrl4j.train.TrainOptions;
 import org.ecrl4j.video.RgbFrame;
 
@@ -106,7 +103,7 @@ public final class EncoderTrainer {
         long[] trainLabels = labels(train);
         for (int epoch = 0; epoch < options.epochs(); epoch++) {
             long t0 = System.nanoTime();
-            int[] perm = permutation(n, random);
+            int[] perm = BlockState.permutation(n, random);
             double lossSum = 0;
             int correct = 0;
             for (int s = 0; s < stepsPerEpoch; s++) {
@@ -169,11 +166,11 @@ public final class EncoderTrainer {
             if (options.keepBest() && score >= bestAcc) { // ties: the later epoch, which has trained longer
                 bestAcc = score;
                 bestEpoch = epoch + 1;
-                best = snapshot(classifier);
+                best = BlockState.snapshot(classifier);
             }
         }
         if (options.keepBest() && best != null && bestEpoch != options.epochs()) {
-            restore(classifier, manager, best);
+            BlockState.restore(classifier, manager, best);
             progress.accept("  kept stage-1 epoch " + bestEpoch + " (val acc@1 " + String.format("%.3f", bestAcc) + ")");
         }
         return new Result(classifier, history, bestEpoch);
@@ -187,35 +184,6 @@ public final class EncoderTrainer {
         return y;
     }
 
-    private static int[] permutation(int n, Random random) {
-        int[] p = new int[n];
-        for (int i = 0; i < n; i++) {
-            p[i] = i;
-        }
-        for (int i = n - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int t = p[i];
-            p[i] = p[j];
-            p[j] = t;
-        }
-        return p;
-    }
 
-    private static byte[] snapshot(PooledClassifier c) {
-        try {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            c.saveParameters(new DataOutputStream(bytes));
-            return bytes.toByteArray();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
 
-    private static void restore(PooledClassifier c, NDManager manager, byte[] bytes) {
-        try {
-            c.loadParameters(manager, new DataInputStream(new ByteArrayInputStream(bytes)));
-        } catch (java.io.IOException | ai.djl.MalformedModelException e) {
-            throw new IllegalStateException("Cannot restore the best stage-1 epoch", e);
-        }
-    }
 }

@@ -11,13 +11,11 @@ import ai.djl.util.Pair;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -150,7 +148,7 @@ public final class CheckpointedHeadTrainer {
             long start = System.nanoTime();
             Random order = new Random(options.seed() * 1_000_003L + epoch);
             Engine.getInstance().setRandomSeed((int) (options.seed() * 7919L + epoch + 1));
-            int[] perm = HeadTrainer.permutation(n, order);
+            int[] perm = BlockState.permutation(n, order);
             double lossSum = 0;
             float[] trainLogits = new float[n * classes];
             long[] trainLabels = new long[n];
@@ -217,10 +215,10 @@ public final class CheckpointedHeadTrainer {
             if (options.keepBest() && score >= s.bestScore) { // ties: the later epoch, as HeadTrainer
                 s.bestScore = score;
                 s.bestEpoch = epoch + 1;
-                s.best = snapshot(model);
+                s.best = BlockState.snapshot(model.head());
             }
             s.epoch = epoch + 1;
-            s.params = snapshot(model);
+            s.params = BlockState.snapshot(model.head());
             s.write(stateFile);
         }
         int kept = options.epochs();
@@ -249,15 +247,6 @@ public final class CheckpointedHeadTrainer {
         }
     }
 
-    private static byte[] snapshot(HeadModel model) {
-        try {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            model.head().saveParameters(new DataOutputStream(bytes));
-            return bytes.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 
     private static void load(HeadModel model, byte[] params) throws IOException {
         try {

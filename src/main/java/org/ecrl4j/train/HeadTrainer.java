@@ -5,12 +5,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.util.Pair;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -125,7 +119,7 @@ public final class HeadTrainer {
         long[] labels = train.labels();
         for (int epoch = 0; epoch < options.epochs(); epoch++) {
             long start = System.nanoTime();
-            int[] perm = permutation(n, order);
+            int[] perm = BlockState.permutation(n, order);
             double lossSum = 0;
             float[] trainLogits = new float[n * classes];
             long[] trainLabels = new long[n];
@@ -170,11 +164,11 @@ public final class HeadTrainer {
             if (options.keepBest() && score >= bestAcc) { // ties: the later epoch, which has trained longer
                 bestAcc = score;
                 bestEpoch = epoch + 1;
-                best = snapshot(model);
+                best = BlockState.snapshot(model.head());
             }
         }
         if (options.keepBest() && best != null && bestEpoch != options.epochs()) {
-            restore(model, best);
+            BlockState.restore(model.head(), model.manager(), best);
             listener.onMessage("kept the parameters of epoch " + bestEpoch + " (best validation Acc@1 "
                     + String.format("%.3f", bestAcc) + ")");
         } else {
@@ -199,35 +193,6 @@ public final class HeadTrainer {
         return labels.length == 0 ? Double.NaN : sum / labels.length;
     }
 
-    static int[] permutation(int n, Random random) {
-        int[] p = new int[n];
-        for (int i = 0; i < n; i++) {
-            p[i] = i;
-        }
-        for (int i = n - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int t = p[i];
-            p[i] = p[j];
-            p[j] = t;
-        }
-        return p;
-    }
 
-    private static byte[] snapshot(HeadModel model) {
-        try {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            model.head().saveParameters(new DataOutputStream(bytes));
-            return bytes.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 
-    private static void restore(HeadModel model, byte[] snapshot) {
-        try {
-            model.head().loadParameters(model.manager(), new DataInputStream(new ByteArrayInputStream(snapshot)));
-        } catch (IOException | ai.djl.MalformedModelException e) {
-            throw new IllegalStateException("Cannot restore the best epoch's parameters", e);
-        }
-    }
 }

@@ -1,0 +1,52 @@
+package org.ecrl4j.train;
+
+import ai.djl.MalformedModelException;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Block;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Random;
+
+/** What every training loop here shares: the seeded data order and in-memory parameter snapshots. */
+public final class BlockState {
+    private BlockState() {}
+
+    /** A Fisher-Yates permutation of 0..n-1 drawn from {@code random}. */
+    public static int[] permutation(int n, Random random) {
+        int[] p = new int[n];
+        for (int i = 0; i < n; i++) {
+            p[i] = i;
+        }
+        for (int i = n - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int t = p[i];
+            p[i] = p[j];
+            p[j] = t;
+        }
+        return p;
+    }
+
+    /** The block's parameters as bytes (DJL's parameter format). */
+    public static byte[] snapshot(Block block) {
+        try {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            block.saveParameters(new DataOutputStream(bytes));
+            return bytes.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Puts back parameters taken by {@link #snapshot}. */
+    public static void restore(Block block, NDManager manager, byte[] snapshot) {
+        try {
+            block.loadParameters(manager, new DataInputStream(new ByteArrayInputStream(snapshot)));
+        } catch (IOException | MalformedModelException e) {
+            throw new IllegalStateException("Cannot restore a parameter snapshot: " + e.getMessage(), e);
+        }
+    }
+}
