@@ -20,6 +20,9 @@ class BenchHeadCommandTest {
         assertEquals(16, j.at("/sizes/d").asInt());
         assertEquals(512, j.at("/sizes/K_g").asInt());
         assertEquals(2, j.at("/ecrl4j/train_rounds").size());
+        assertEquals(2, j.at("/sgemm_gflops_rounds").size());
+        assertEquals(Math.max(j.at("/sgemm_gflops_rounds/0").asDouble(), j.at("/sgemm_gflops_rounds/1").asDouble()),
+                j.at("/sgemm_gflops").asDouble(), 0.0, "the bound uses the best round's rate");
         for (String key : new String[] {"/ecrl4j/train_steps_per_s", "/ecrl4j/infer_batches_per_s",
             "/ecrl4j/infer_recompute_batches_per_s", "/sgemm_gflops", "/bound/train_steps_per_s",
             "/bound/infer_batches_per_s", "/bound/train_fraction"}) {
