@@ -50,7 +50,8 @@ public final class VideoTrainOptions {
 
     int run(Path data, Path out, HeadConfig head, TrainOptions headOptions, PrintStream log) throws Exception {
         String name = head.name();
-        SplitOptions defaults = name.equals("ecrl-plus") ? SplitOptions.PLUS : SplitOptions.PAPER;
+        // MODEL.md 6b: ecrl-plus and fg-only read the masked clip-box foreground; the rest the paper's split.
+        SplitOptions defaults = name.equals("ecrl-plus") || name.equals("fg-only") ? SplitOptions.PLUS : SplitOptions.PAPER;
         double swap = bgSwap != null ? bgSwap : name.equals("ecrl-plus") ? 0.5 : name.equals("base-swap") ? 1.0 : 0.0;
         if (stage1Epochs < 0) {
             throw new IllegalArgumentException("--stage1-epochs must be >= 0, got " + stage1Epochs);
