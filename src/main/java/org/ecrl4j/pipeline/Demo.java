@@ -169,6 +169,12 @@ public final class Demo {
         metrics.put("models", models);
         metrics.put("seconds", (System.nanoTime() - t0) / 1e9);
         AtomicFiles.writeString(options.out().resolve("metrics.json"), RunFolder.json().writeValueAsString(metrics));
+        Path ecrlRun = runDir("ecrl");
+        Path index = org.ecrl4j.report.RunReport.write(new org.ecrl4j.report.RunReport.Options(ecrlRun,
+                ecrlRun.resolve(REPORT_FEATURES), runDir("base"), org.ecrl4j.report.VideoEvidence.NONE, 500,
+                new org.ecrl4j.report.Tsne.Options(30, 1000, 200, options.seeds().get(0))), log);
+        metrics.put("report", index.toAbsolutePath().toString());
+        log.println("report of the ECRL run (seed " + options.seeds().get(0) + ") against base: " + index.toAbsolutePath());
         return metrics;
     }
 
@@ -187,14 +193,21 @@ public final class Demo {
             results.put("base", evaluate(base, manager, store, plain, classes));
 
             log.println("ecrl: the paper's ECRL on base's frozen encoder (per-frame crop)");
-            results.put("ecrl", head(base, manager, store, HeadConfig.named("ecrl"), SplitOptions.PAPER, false, classes, seed));
+            boolean report = seed == options.seeds().get(0);
+            results.put("ecrl", head(base, manager, store, HeadConfig.named("ecrl"), SplitOptions.PAPER, false, classes,
+                    seed, report ? runDir("ecrl") : null));
+            if (report) {
+                log.println("base head on base's frozen features, for the report's comparison");
+                head(base, manager, store, HeadConfig.named("base"), SplitOptions.PAPER, false, classes, seed,
+                        runDir("base"));
+            }
 
             log.println("ecrl-plus: clip-box masked foreground, GLCA on S, background swap p=" + options.swap());
             EncoderTrainer.Input swapped = new EncoderTrainer.Input(ClipBatches.Stream.WHOLE, SplitOptions.PLUS,
                     options.swap(), SplitOptions.PLUS.foregroundThreshold());
             PooledClassifier plus = stage1(manager, classes, train, val, swapped, seed);
             results.put("ecrl-plus", head(plus, manager, store, HeadConfig.named("ecrl-plus"), SplitOptions.PLUS,
-                    options.swap() > 0, classes, seed));
+                    options.swap() > 0, classes, seed, null));
         }
         for (var e : results.entrySet()) {
             StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "  %-10s", e.getKey()));
@@ -228,7 +241,7 @@ public final class Demo {
     }
 
     private Map<String, Evaluation> head(PooledClassifier stage1, NDManager manager, ClipStore store, HeadConfig config,
-            SplitOptions split, boolean swap, int classes, long seed) {
+            SplitOptions split, boolean swap, int classes, long seed, Path runDir) {
         var encoder = stage1.encoder();
         FeatureSet train = FeatureExtractor.extract(encoder, manager, store.split("train"), split, 32);
         if (swap) {
@@ -256,9 +269,58 @@ public final class Demo {
             for (String s : EVAL_SPLITS) {
                 FeatureSet f = FeatureExtractor.extract(encoder, manager, clipsOf(store, s), split, 32);
                 out.put(s, Evaluation.of(model.logits(f, 64), f.labels(), classes));
+                if (runDir != null && s.equals("iid")) {
+                    saveFeatures(f, runDir.resolve(REPORT_FEATURES));
+                }
+            }
+            if (runDir != null) {
+                saveRun(runDir, model, r, out, store.classes(), seed);
             }
         }
         return out;
+    }
+
+    /** The test features saved beside each reported run, for {@code ecrl4j report --features}. */
+    public static final String REPORT_FEATURES = "features-iid.npz";
+
+    private static void saveFeatures(FeatureSet f, Path file) {
+        try {
+            f.save(file);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("Cannot write " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Writes a run folder (as `ecrl4j train` does) so that `ecrl4j report` can read it. */
+    private void saveRun(Path dir, HeadModel model, HeadTrainer.Result r, Map<String, Evaluation> evals,
+            List<String> classes, long seed) {
+        try {
+            model.save(dir);
+            Map<String, Path> inputs = new LinkedHashMap<>();
+            inputs.put("annotations", options.out().resolve("benchmark").resolve(BenchmarkWriter.ANNOTATIONS));
+            RunFolder.writeConfig(dir, new RunFolder.RunConfig(RunFolder.FORMAT, model.config(), model.shape(),
+                    options.head().withSeed(seed), classes,
+                    RunFolder.provenance(seed, org.ecrl4j.cli.EcrlCommand.codeVersion(), inputs)));
+            Map<String, Object> metrics = new LinkedHashMap<>();
+            metrics.put("history", r.history());
+            metrics.put("kept_epoch", r.bestEpoch());
+            for (var e : evals.entrySet()) {
+                metrics.put(e.getKey(), e.getValue().toJson());
+            }
+            Map<String, Double> acc1 = new LinkedHashMap<>();
+            evals.forEach((k, v) -> acc1.put(k, v.acc1()));
+            if (BiasMetrics.applicable(acc1.keySet())) {
+                metrics.put("bias", BiasMetrics.of(acc1).toJson());
+            }
+            RunFolder.writeMetrics(dir, metrics);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("Cannot write the run folder " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Where the first seed's runs are kept for the report. */
+    private Path runDir(String model) {
+        return options.out().resolve("runs").resolve(model);
     }
 
     /** The clips of a split; {@code val-swap} is val with backgrounds swapped (fixed seed). */

@@ -32,6 +32,10 @@ class DemoTest {
         assertTrue(progress.contains("== seed 2") && progress.contains("ecrl-plus"), progress);
 
         JsonNode m = new ObjectMapper().readTree(dir.resolve("metrics.json").toFile());
+        Path index = dir.resolve("runs").resolve("ecrl").resolve("report").resolve("index.html");
+        assertTrue(java.nio.file.Files.isRegularFile(index), "the demo ends with the ECRL report");
+        String html = java.nio.file.Files.readString(index);
+        assertTrue(html.contains("ecrl") && html.contains("base"), "report compares ECRL with base");
         assertEquals(2, m.get("seeds").size());
         assertEquals(24, m.at("/benchmark/size").asInt());
         assertEquals(0.5, m.get("chance").asDouble(), 1e-12);
