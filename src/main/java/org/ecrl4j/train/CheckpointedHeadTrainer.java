@@ -24,7 +24,6 @@ import java.util.List;
 import java.util.Random;
 import org.ecrl4j.data.FeatureSet;
 import org.ecrl4j.dictionary.ConfounderDictionary;
-import org.ecrl4j.eval.Evaluation;
 import org.ecrl4j.nn.HeadConfig;
 import org.ecrl4j.nn.HeadShape;
 import org.ecrl4j.nn.Losses;
@@ -196,22 +195,10 @@ public final class CheckpointedHeadTrainer {
                     }
                 }
             }
-            Evaluation tr = Evaluation.of(trainLogits, trainLabels, classes);
-            double valLoss = Double.NaN;
-            double valAcc1 = Double.NaN;
-            double valAcc5 = Double.NaN;
-            if (val != null && val.count() > 0) {
-                float[] vl = model.logits(val, 64);
-                Evaluation ve = Evaluation.of(vl, val.labels(), classes);
-                valLoss = HeadTrainer.meanCrossEntropy(vl, val.labels(), classes);
-                valAcc1 = ve.acc1();
-                valAcc5 = ve.acc5();
-            }
-            EpochMetrics m = new EpochMetrics(epoch + 1, options.learningRateAt(epoch, 0), lossSum / n, tr.acc1(),
-                    tr.acc5(), valLoss, valAcc1, valAcc5, (System.nanoTime() - start) / 1e9);
+            EpochMetrics m = HeadTrainer.epochMetrics(epoch, options, model, lossSum / n, trainLogits, trainLabels, val, start);
             s.history.add(m);
             listener.onEpoch(m);
-            double score = Double.isNaN(valAcc1) ? tr.acc1() : valAcc1;
+            double score = Double.isNaN(m.valAcc1()) ? m.acc1() : m.valAcc1();
             if (options.keepBest() && score >= s.bestScore) { // ties: the later epoch, as HeadTrainer
                 s.bestScore = score;
                 s.bestEpoch = epoch + 1;

@@ -145,22 +145,10 @@ public final class HeadTrainer {
                     }
                 }
             }
-            Evaluation tr = Evaluation.of(trainLogits, trainLabels, classes);
-            double valLoss = Double.NaN;
-            double valAcc1 = Double.NaN;
-            double valAcc5 = Double.NaN;
-            if (val != null && val.count() > 0) {
-                float[] vl = model.logits(val, 64);
-                Evaluation ve = Evaluation.of(vl, val.labels(), classes);
-                valLoss = meanCrossEntropy(vl, val.labels(), classes);
-                valAcc1 = ve.acc1();
-                valAcc5 = ve.acc5();
-            }
-            EpochMetrics m = new EpochMetrics(epoch + 1, options.learningRateAt(epoch, 0), lossSum / n, tr.acc1(),
-                    tr.acc5(), valLoss, valAcc1, valAcc5, (System.nanoTime() - start) / 1e9);
+            EpochMetrics m = epochMetrics(epoch, options, model, lossSum / n, trainLogits, trainLabels, val, start);
             history.add(m);
             listener.onEpoch(m);
-            double score = Double.isNaN(valAcc1) ? tr.acc1() : valAcc1;
+            double score = Double.isNaN(m.valAcc1()) ? m.acc1() : m.valAcc1();
             if (options.keepBest() && score >= bestAcc) { // ties: the later epoch, which has trained longer
                 bestAcc = score;
                 bestEpoch = epoch + 1;
@@ -175,6 +163,28 @@ public final class HeadTrainer {
             bestEpoch = options.epochs();
         }
         return new Result(model, history, bestEpoch);
+    }
+
+    /**
+     * The metrics of one finished epoch: train loss and accuracy from the epoch's own logits,
+     * validation loss and accuracy from an inference pass over {@code val} (NaN without one).
+     */
+    static EpochMetrics epochMetrics(int epoch, TrainOptions options, HeadModel model, double meanLoss,
+            float[] trainLogits, long[] trainLabels, FeatureSet val, long startNanos) {
+        int classes = model.shape().classes();
+        Evaluation tr = Evaluation.of(trainLogits, trainLabels, classes);
+        double valLoss = Double.NaN;
+        double valAcc1 = Double.NaN;
+        double valAcc5 = Double.NaN;
+        if (val != null && val.count() > 0) {
+            float[] vl = model.logits(val, 64);
+            Evaluation ve = Evaluation.of(vl, val.labels(), classes);
+            valLoss = meanCrossEntropy(vl, val.labels(), classes);
+            valAcc1 = ve.acc1();
+            valAcc5 = ve.acc5();
+        }
+        return new EpochMetrics(epoch + 1, options.learningRateAt(epoch, 0), meanLoss, tr.acc1(), tr.acc5(), valLoss,
+                valAcc1, valAcc5, (System.nanoTime() - startNanos) / 1e9);
     }
 
     static double meanCrossEntropy(float[] logits, long[] labels, int classes) {
