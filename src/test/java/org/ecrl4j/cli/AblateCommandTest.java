@@ -1,0 +1,78 @@
+package org.ecrl4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintStream;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.ecrl4j.pipeline.Ablation;
+import org.ecrl4j.synth.BenchmarkPlan;
+import org.ecrl4j.synth.BenchmarkWriter;
+import org.ecrl4j.synth.SynthConfig;
+import org.ecrl4j.synth.VideoCodec;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AblateCommandTest {
+    @TempDir Path tmp;
+
+    @Test
+    void table4OnATinyBenchmarkWritesFourRowsWithEverySplit() throws Exception {
+        Path bench = tmp.resolve("bench");
+        SynthConfig tiny = new SynthConfig(2, 4, 24, 16, 8, 0.9, 0.8, 3, VideoCodec.H264);
+        new BenchmarkWriter(new BenchmarkPlan(tiny), 2, new PrintStream(PrintStream.nullOutputStream()))
+                .write(bench, true);
+        Path out = tmp.resolve("out");
+        StringWriter o = new StringWriter(), e = new StringWriter();
+        int rc = EcrlCommandTest.run(o, e, "ablate", "--data", bench.toString(), "--table", "4", "--seeds", "2",
+                "--out", out.toString(), "--stage1-epochs", "1", "--head-epochs", "1", "--widths", "4,8");
+        assertEquals(0, rc, e.toString());
+
+        List<String> csv = Files.readAllLines(out.resolve("table-4.csv"));
+        List<String> splits = List.of("iid", "bg-shift", "obj-shift", "bg-only");
+        assertEquals(String.join(",", Ablation.csvColumns(splits, true)), csv.get(0));
+        assertEquals(1 + 4 * 4 + 2, csv.get(0).split(",").length);
+        assertEquals(5, csv.size(), "header + 4 rows");
+        assertEquals(List.of("dot attention", "additive attention", "without mu", "without prior"),
+                csv.subList(1, 5).stream().map(l -> l.split(",")[0]).toList());
+        for (String line : csv.subList(1, 5)) {
+            String[] v = line.split(",");
+            for (int i = 1; i < v.length - 2; i++) {
+                double x = Double.parseDouble(v[i]);
+                assertTrue(x >= 0 && x <= 1, line);
+            }
+            // bias gap = iid - bg-shift (Acc@1 means), in [-1, 1]
+            double gap = Double.parseDouble(v[v.length - 2]);
+            assertEquals(Double.parseDouble(v[1]) - Double.parseDouble(v[5]), gap, 1e-5, line);
+            // Acc@5 with 2 classes is 1.
+            assertEquals(1.0, Double.parseDouble(v[3]), 1e-9, line);
+        }
+        String md = Files.readString(out.resolve("table-4.md"));
+        assertTrue(md.contains("| without prior |") && md.contains("bg-only Acc@5") && md.contains("bias gap"), md);
+        assertEquals(4, md.lines().filter(l -> l.startsWith("| ") && !l.startsWith("| row")).count(), md);
+        try (var files = Files.list(out)) {
+            assertFalse(files.anyMatch(p -> p.getFileName().toString().endsWith(".tmp")), "no temporary files left");
+        }
+    }
+
+    @Test
+    void unknownTableIsBadUsage() {
+        StringWriter o = new StringWriter(), e = new StringWriter();
+        assertEquals(2, EcrlCommandTest.run(o, e, "ablate", "--data", tmp.toString(), "--table", "6"));
+        assertTrue(e.toString().contains("--table"), e.toString());
+    }
+
+    @Test
+    void everyTableHasItsRows() {
+        assertEquals(8, Ablation.rows("3").size());
+        assertEquals(4, Ablation.rows("5").size());
+        assertEquals(List.of("base", "base-swap", "fg-only", "ecrl", "ecrl-plus"),
+                Ablation.rows("plus").stream().map(Ablation.Row::name).toList());
+        assertEquals(Ablation.Stage1.SWAP_ALWAYS, Ablation.rows("plus").get(1).stage1());
+        assertTrue(Ablation.rows("plus").get(4).swappedCopies());
+    }
+}
