@@ -1,8 +1,6 @@
 package org.ecrl4j.pipeline;
 
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -24,7 +22,6 @@ import org.ecrl4j.eval.Evaluation;
 import org.ecrl4j.nn.BdAttention;
 import org.ecrl4j.nn.HeadConfig;
 import org.ecrl4j.nn.backbone.PooledClassifier;
-import org.ecrl4j.nn.backbone.TinyVideoNet;
 import org.ecrl4j.saliency.SplitOptions;
 import org.ecrl4j.train.HeadTrainer;
 import org.ecrl4j.train.HeadModel;
@@ -250,38 +247,17 @@ public final class Ablation {
                     SplitOptions.PLUS.foregroundThreshold());
         };
         log.println("stage 1 (" + kind.name().toLowerCase(Locale.ROOT) + "), seed " + seed);
-        TinyVideoNet net = TinyVideoNet.create(manager, options.widths(), seed);
-        PooledClassifier c = new PooledClassifier(net, classes);
-        c.initialize(manager, DataType.FLOAT32, new Shape(1, 3, options.frames(), options.size(), options.size()));
-        EncoderTrainer.train(c, manager, classes, store.split("train"), store.split("val"), input,
-                options.stage1().withSeed(seed), log::println);
-        return c;
+        return FrozenHeads.stage1(manager, options.widths(), options.frames(), options.size(), classes,
+                store.split("train"), store.split("val"), input, options.stage1().withSeed(seed), log);
     }
 
     private Map<String, Evaluation> head(PooledClassifier stage1, NDManager manager, ClipStore store, Row row,
             List<String> splits, int classes, long seed) {
         var encoder = stage1.encoder();
-        FeatureSet train = FeatureExtractor.extract(encoder, manager, store.split("train"), row.split(), 32);
-        if (row.swappedCopies()) {
-            train = FeatureExtractor.concat(train,
-                    FeatureExtractor.extractSwapped(encoder, manager, store.split("train"), row.split(), 32, seed));
-        }
+        FeatureSet train = FrozenHeads.trainingFeatures(encoder, manager, store, row.split(), row.swappedCopies(), seed);
         FeatureSet val = FeatureExtractor.extract(encoder, manager, store.split("val"), row.split(), 32);
         HeadTrainer.Result r = HeadTrainer.train(train, val, row.head(), classes, options.head().withSeed(seed),
-                new HeadTrainer.Listener() {
-                    @Override
-                    public void onMessage(String message) {
-                        log.println("  " + message);
-                    }
-
-                    @Override
-                    public void onEpoch(org.ecrl4j.train.EpochMetrics m) {
-                        if (m.epoch() == options.head().epochs()) {
-                            log.printf(Locale.ROOT, "  head epoch %d  loss %.4f  acc@1 %.3f  val acc@1 %.3f%n",
-                                    m.epoch(), m.loss(), m.acc1(), m.valAcc1());
-                        }
-                    }
-                });
+                FrozenHeads.listener(log, options.head().epochs(), 0));
         Map<String, Evaluation> out = new LinkedHashMap<>();
         try (HeadModel model = r.model()) {
             for (String s : splits) {

@@ -17,7 +17,6 @@ import org.ecrl4j.eval.BiasMetrics;
 import org.ecrl4j.eval.Evaluation;
 import org.ecrl4j.nn.HeadConfig;
 import org.ecrl4j.nn.backbone.PooledClassifier;
-import org.ecrl4j.nn.backbone.TinyVideoNet;
 import org.ecrl4j.saliency.SplitOptions;
 import org.ecrl4j.synth.BenchmarkPlan;
 import org.ecrl4j.synth.BenchmarkWriter;
@@ -221,12 +220,8 @@ public final class Demo {
 
     private PooledClassifier stage1(NDManager manager, int classes, List<StoredClip> train, List<StoredClip> val,
             EncoderTrainer.Input input, long seed) {
-        TinyVideoNet net = TinyVideoNet.create(manager, options.widths(), seed);
-        PooledClassifier c = new PooledClassifier(net, classes);
-        c.initialize(manager, ai.djl.ndarray.types.DataType.FLOAT32,
-                new ai.djl.ndarray.types.Shape(1, 3, options.frames(), options.size(), options.size()));
-        EncoderTrainer.train(c, manager, classes, train, val, input, options.stage1().withSeed(seed), log::println);
-        return c;
+        return FrozenHeads.stage1(manager, options.widths(), options.frames(), options.size(), classes, train, val, input,
+                options.stage1().withSeed(seed), log);
     }
 
     private Map<String, Evaluation> evaluate(PooledClassifier c, NDManager manager, ClipStore store,
@@ -243,27 +238,10 @@ public final class Demo {
     private Map<String, Evaluation> head(PooledClassifier stage1, NDManager manager, ClipStore store, HeadConfig config,
             SplitOptions split, boolean swap, int classes, long seed, Path runDir) {
         var encoder = stage1.encoder();
-        FeatureSet train = FeatureExtractor.extract(encoder, manager, store.split("train"), split, 32);
-        if (swap) {
-            train = FeatureExtractor.concat(train,
-                    FeatureExtractor.extractSwapped(encoder, manager, store.split("train"), split, 32, seed));
-        }
+        FeatureSet train = FrozenHeads.trainingFeatures(encoder, manager, store, split, swap, seed);
         FeatureSet val = FeatureExtractor.extract(encoder, manager, store.split("val"), split, 32);
         HeadTrainer.Result r = HeadTrainer.train(train, val, config, classes, options.head().withSeed(seed),
-                new HeadTrainer.Listener() {
-                    @Override
-                    public void onMessage(String message) {
-                        log.println("  " + message);
-                    }
-
-                    @Override
-                    public void onEpoch(org.ecrl4j.train.EpochMetrics m) {
-                        if (m.epoch() == options.head().epochs() || m.epoch() % 5 == 0) {
-                            log.printf(Locale.ROOT, "  head epoch %d  loss %.4f  acc@1 %.3f  val acc@1 %.3f%n", m.epoch(),
-                                    m.loss(), m.acc1(), m.valAcc1());
-                        }
-                    }
-                });
+                FrozenHeads.listener(log, options.head().epochs(), 5));
         Map<String, Evaluation> out = new LinkedHashMap<>();
         try (HeadModel model = r.model()) {
             for (String s : EVAL_SPLITS) {

@@ -1,0 +1,72 @@
+package org.ecrl4j.pipeline;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Locale;
+import org.ecrl4j.data.FeatureSet;
+import org.ecrl4j.nn.backbone.PooledClassifier;
+import org.ecrl4j.nn.backbone.TinyVideoNet;
+import org.ecrl4j.nn.backbone.VideoEncoder;
+import org.ecrl4j.saliency.SplitOptions;
+import org.ecrl4j.train.EpochMetrics;
+import org.ecrl4j.train.HeadTrainer;
+import org.ecrl4j.train.TrainOptions;
+
+/**
+ * The steps the demo and the ablations share: a stage-1 built-in encoder trained on stored clips,
+ * and the features its frozen copy gives the heads.
+ */
+public final class FrozenHeads {
+    private FrozenHeads() {}
+
+    /**
+     * Trains a fresh {@link TinyVideoNet} with a plain classifier (stage 1).
+     *
+     * @param frames T
+     * @param size the square input size
+     */
+    public static PooledClassifier stage1(NDManager manager, List<Integer> widths, int frames, int size, int classes,
+            List<StoredClip> train, List<StoredClip> val, EncoderTrainer.Input input, TrainOptions options,
+            PrintStream log) {
+        TinyVideoNet net = TinyVideoNet.create(manager, widths, options.seed());
+        PooledClassifier c = new PooledClassifier(net, classes);
+        c.initialize(manager, DataType.FLOAT32, new Shape(1, 3, frames, size, size));
+        EncoderTrainer.train(c, manager, classes, train, val, input, options, log::println);
+        return c;
+    }
+
+    /**
+     * The head's training features: the train split through the frozen encoder, plus one
+     * background-swapped copy of every video when {@code swappedCopies} (MODEL.md 6b).
+     */
+    public static FeatureSet trainingFeatures(VideoEncoder encoder, NDManager manager, ClipStore store,
+            SplitOptions split, boolean swappedCopies, long seed) {
+        FeatureSet train = FeatureExtractor.extract(encoder, manager, store.split("train"), split, 32);
+        if (swappedCopies) {
+            train = FeatureExtractor.concat(train,
+                    FeatureExtractor.extractSwapped(encoder, manager, store.split("train"), split, 32, seed));
+        }
+        return train;
+    }
+
+    /** A listener that prints the trainer's messages and every {@code every}-th and the last epoch. */
+    public static HeadTrainer.Listener listener(PrintStream log, int epochs, int every) {
+        return new HeadTrainer.Listener() {
+            @Override
+            public void onMessage(String message) {
+                log.println("  " + message);
+            }
+
+            @Override
+            public void onEpoch(EpochMetrics m) {
+                if (m.epoch() == epochs || (every > 0 && m.epoch() % every == 0)) {
+                    log.printf(Locale.ROOT, "  head epoch %d  loss %.4f  acc@1 %.3f  val acc@1 %.3f%n", m.epoch(),
+                            m.loss(), m.acc1(), m.valAcc1());
+                }
+            }
+        };
+    }
+}
