@@ -245,7 +245,7 @@ public final class Demo {
         Map<String, Evaluation> out = new LinkedHashMap<>();
         try (HeadModel model = r.model()) {
             for (String s : EVAL_SPLITS) {
-                FeatureSet f = FeatureExtractor.extract(encoder, manager, clipsOf(store, s), split, 32);
+                FeatureSet f = s.equals("val") ? val : FeatureExtractor.extract(encoder, manager, clipsOf(store, s), split, 32);
                 out.put(s, Evaluation.of(model.logits(f, 64), f.labels(), classes));
                 if (runDir != null && s.equals("iid")) {
                     saveFeatures(f, runDir.resolve(REPORT_FEATURES));

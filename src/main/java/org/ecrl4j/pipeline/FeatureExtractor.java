@@ -1,15 +1,14 @@
 package org.ecrl4j.pipeline;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.training.ParameterStore;
 import java.util.ArrayList;
 import java.util.List;
 import org.ecrl4j.data.FeatureSet;
+import org.ecrl4j.nn.backbone.EncoderSharing;
+import org.ecrl4j.nn.backbone.Encoders;
 import org.ecrl4j.nn.backbone.VideoEncoder;
 import org.ecrl4j.saliency.SplitClip;
 import org.ecrl4j.saliency.SplitOptions;
-import org.ecrl4j.video.RgbFrame;
 
 /**
  * Per-frame features of the three streams V, S, C of stored clips through a frozen encoder (one
@@ -41,26 +40,10 @@ public final class FeatureExtractor {
 
     private static FeatureSet extractSplits(VideoEncoder encoder, NDManager manager, List<SplitClip> splits,
             long[] labels, int batchSize) {
-        int n = splits.size();
-        int d = encoder.featureWidth();
-        int t = n == 0 ? 0 : splits.get(0).whole().size();
-        float[][] streams = {new float[n * t * d], new float[n * t * d], new float[n * t * d]};
-        for (int start = 0; start < n; start += batchSize) {
-            int end = Math.min(n, start + batchSize);
-            for (int s = 0; s < 3; s++) {
-                ClipBatches.Stream stream = ClipBatches.Stream.values()[s];
-                List<List<RgbFrame>> batch = new ArrayList<>();
-                for (int i = start; i < end; i++) {
-                    batch.add(ClipBatches.stream(splits.get(i), stream));
-                }
-                try (NDManager step = manager.newSubManager()) {
-                    NDArray x = ClipBatches.toArray(step, batch);
-                    float[] f = encoder.encode(new ParameterStore(step, false), x, false).toFloatArray();
-                    System.arraycopy(f, 0, streams[s], start * t * d, f.length);
-                }
-            }
-        }
-        return new FeatureSet(streams[0], streams[1], streams[2], labels, t, d);
+        float[][] f = VideoFeatures.encode(Encoders.of(encoder, EncoderSharing.SHARED, manager), manager, splits,
+                batchSize);
+        int t = splits.isEmpty() ? 0 : splits.get(0).whole().size();
+        return new FeatureSet(f[0], f[1], f[2], labels, t, encoder.featureWidth());
     }
 
     /** Two feature sets one after the other. */
