@@ -32,6 +32,24 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--head-epochs", defaultValue = "20", paramLabel = "E", description = "head epochs (default: ${DEFAULT-VALUE})")
     int headEpochs;
 
+    @Option(names = "--stage2-epochs", defaultValue = "0", paramLabel = "E",
+            description = "train ecrl and ecrl-plus end to end (encoder and head) for E epochs in stage 2;"
+                    + " 0: heads on the frozen stage-1 features (default: ${DEFAULT-VALUE})")
+    int stage2Epochs;
+
+    @Option(names = "--encoder-lr-scale", defaultValue = "0.1", paramLabel = "X",
+            description = "stage 2 end to end: encoder learning rate = X * head learning rate (default: ${DEFAULT-VALUE})")
+    double encoderLrScale;
+
+    @Option(names = "--plus-stage1", defaultValue = "own", paramLabel = "own|base",
+            description = "ecrl-plus's stage 1: its own plain classifier trained with the swap, or base's encoder"
+                    + " (default: ${DEFAULT-VALUE})")
+    String plusStage1;
+
+    @Option(names = "--models", split = ",", paramLabel = "M",
+            description = "train only these of ceiling, base, ecrl, ecrl-plus (default: all)")
+    List<String> models;
+
     @Option(names = "--saliency", defaultValue = "motion", paramLabel = "M", description = "saliency method (default: ${DEFAULT-VALUE})")
     String saliency;
 
@@ -54,7 +72,8 @@ public final class DemoCommand implements Callable<Integer> {
         TrainOptions stage1 = new TrainOptions(stage1Epochs, 8, 2e-3f, 1e-3f, TrainOptions.Schedule.COSINE, 4, 0.1f, 0, true);
         TrainOptions head = new TrainOptions(headEpochs, 8, 1e-3f, 1e-3f, TrainOptions.Schedule.COSINE, 4, 0.1f, 0, true);
         Demo.Options options = new Demo.Options(out, seedList, org.ecrl4j.synth.SynthConfig.defaults(1), 8, saliency, stage1, head, swap, 2,
-                List.of(16, 32, 64));
+                List.of(16, 32, 64), stage2Epochs > 0 ? head.withEpochs(stage2Epochs) : null, encoderLrScale,
+                plusStage1, models);
         Map<String, Object> metrics = new Demo(options, System.err).run();
         printTable(metrics);
         System.out.println("metrics written to " + out.resolve("metrics.json"));
@@ -66,8 +85,8 @@ public final class DemoCommand implements Callable<Integer> {
     static void printTable(Map<String, Object> metrics) {
         Map<String, Object> models = (Map<String, Object>) metrics.get("models");
         double chance = (Double) metrics.get("chance");
-        System.out.printf(Locale.ROOT, "%n%-10s %12s %12s %12s %12s %12s %12s %10s %10s %10s%n", "model", "val",
-                "val-swap", "iid", "bg-shift", "obj-shift", "bg-only", "bias gap", "obj gap", "static");
+        System.out.printf(Locale.ROOT, "%n%-10s %12s %12s %12s %12s %12s %12s %12s %10s %10s %10s%n", "model", "val",
+                "val-swap", "val-static", "iid", "bg-shift", "obj-shift", "bg-only", "bias gap", "obj gap", "static");
         for (var e : models.entrySet()) {
             Map<String, Object> m = (Map<String, Object>) e.getValue();
             StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-10s", e.getKey()));

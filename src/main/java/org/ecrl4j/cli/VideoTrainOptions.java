@@ -39,6 +39,17 @@ public final class VideoTrainOptions {
             description = "stage-1 learning rate, cosine schedule, best val epoch kept (default: ${DEFAULT-VALUE})")
     float stage1Lr = 2e-3f;
 
+    @Option(names = "--stage2", defaultValue = "joint", paramLabel = "joint|frozen",
+            description = "stage 2: train the encoders with the head on the videos (joint, MODEL.md section 5), or"
+                    + " the head alone on cached features of the stage-1 encoders (frozen; always so for an imported"
+                    + " backbone without --finetune-backbone) (default: ${DEFAULT-VALUE})")
+    String stage2 = "joint";
+
+    @Option(names = "--encoder-lr-scale", defaultValue = "0.1", paramLabel = "X",
+            description = "joint stage 2: encoder learning rate = X * the head's (the paper: 1e-5 vs 1e-4;"
+                    + " default: ${DEFAULT-VALUE})")
+    double encoderLrScale = 0.1;
+
     @Option(names = "--resume", description = "continue the run in --out (same options as when it started)")
     boolean resume;
 
@@ -58,9 +69,14 @@ public final class VideoTrainOptions {
         }
         TrainOptions stage1 = new TrainOptions(Math.max(1, stage1Epochs), headOptions.batchSize(), stage1Lr,
                 headOptions.weightDecay(), TrainOptions.Schedule.COSINE, 4, 0.1f, headOptions.seed(), true);
+        if (!stage2.equals("joint") && !stage2.equals("frozen")) {
+            throw new IllegalArgumentException("--stage2 must be joint or frozen, got '" + stage2 + "'");
+        }
+        boolean joint = stage2.equals("joint");
         VideoTraining.Options o = new VideoTraining.Options(data, out, head, headOptions,
                 stage1Epochs == 0 ? null : stage1, BackboneSpec.parse(backbone), EncoderSharing.parse(encoders), finetune,
-                video.saliency, video.frames, video.size, video.split(defaults), swap, video.workers(), resume, stopAfter);
+                video.saliency, video.frames, video.size, video.split(defaults), swap, video.workers(), resume, stopAfter,
+                joint, encoderLrScale);
         VideoTraining.run(o, EcrlCommand.codeVersion(), log::println);
         return 0;
     }

@@ -16,8 +16,14 @@ import org.ecrl4j.data.VideoSample;
 import org.ecrl4j.eval.BiasMetrics;
 import org.ecrl4j.eval.Evaluation;
 import org.ecrl4j.nn.HeadConfig;
+import org.ecrl4j.nn.HeadShape;
+import org.ecrl4j.nn.backbone.EncoderSharing;
+import org.ecrl4j.nn.backbone.Encoders;
 import org.ecrl4j.nn.backbone.PooledClassifier;
+import org.ecrl4j.nn.backbone.VideoEncoder;
+import org.ecrl4j.saliency.SaliencyMap;
 import org.ecrl4j.saliency.SplitOptions;
+import org.ecrl4j.video.RgbFrame;
 import org.ecrl4j.synth.BenchmarkPlan;
 import org.ecrl4j.synth.BenchmarkWriter;
 import org.ecrl4j.synth.SynthConfig;
@@ -44,9 +50,10 @@ public final class Demo {
      * {@code val-swap}, the same videos with their backgrounds swapped among themselves (a
      * counterfactual check of background reliance built from val alone).
      */
-    public static final List<String> VAL_SPLITS = List.of("val", "val-swap");
+    public static final List<String> VAL_SPLITS = List.of("val", "val-swap", "val-static");
     /** Every evaluated set, in report order. */
-    public static final List<String> EVAL_SPLITS = List.of("val", "val-swap", "iid", "bg-shift", "obj-shift", "bg-only");
+    public static final List<String> EVAL_SPLITS = List.of("val", "val-swap", "val-static", "iid", "bg-shift",
+            "obj-shift", "bg-only");
     /** The models, in report order. */
     public static final List<String> MODELS = List.of("ceiling", "base", "ecrl", "ecrl-plus");
 
@@ -62,9 +69,29 @@ public final class Demo {
      * @param head stage-2 head options
      * @param swap background swap probability of ecrl-plus
      * @param threads worker threads for decoding and saliency
+     * @param widths the built-in backbone's stage widths
+     * @param stage2 options of stage 2 trained end to end (encoder and head, MODEL.md section 5), or
+     *     null to train the heads on the frozen stage-1 features
+     * @param encoderLrScale stage 2: the encoder's learning rate over the head's
+     * @param plusStage1 ecrl-plus's stage 1: {@code own} (a plain classifier trained with the swap) or
+     *     {@code base} (base's encoder, shared; the swap then acts in stage 2 only)
+     * @param models the models to train, a subset of {@link #MODELS} (null or empty: all)
      */
     public record Options(Path out, List<Long> seeds, SynthConfig benchmark, int frames, String saliency,
-            TrainOptions stage1, TrainOptions head, double swap, int threads, List<Integer> widths) {
+            TrainOptions stage1, TrainOptions head, double swap, int threads, List<Integer> widths,
+            TrainOptions stage2, double encoderLrScale, String plusStage1, List<String> models) {
+        public Options {
+            models = models == null || models.isEmpty() ? MODELS : List.copyOf(models);
+            for (String m : models) {
+                if (!MODELS.contains(m)) {
+                    throw new IllegalArgumentException("Unknown model '" + m + "'; the demo trains " + MODELS);
+                }
+            }
+            if (!List.of("own", "base").contains(plusStage1)) {
+                throw new IllegalArgumentException("ecrl-plus stage 1 must be 'own' or 'base', got " + plusStage1);
+            }
+        }
+
         /** The input size: the benchmark's frame size. */
         public int size() {
             return benchmark.size();
@@ -104,7 +131,7 @@ public final class Demo {
         int l = classes.size();
         Map<String, Map<String, List<Double>>> acc1 = new LinkedHashMap<>();
         Map<String, Map<String, List<Double>>> acc5 = new LinkedHashMap<>();
-        for (String m : MODELS) {
+        for (String m : options.models()) {
             acc1.put(m, new LinkedHashMap<>());
             acc5.put(m, new LinkedHashMap<>());
         }
@@ -134,7 +161,7 @@ public final class Demo {
         metrics.put("seeds", options.seeds());
         metrics.put("chance", 1.0 / l);
         Map<String, Object> models = new LinkedHashMap<>();
-        for (String m : MODELS) {
+        for (String m : options.models()) {
             Map<String, Object> mm = new LinkedHashMap<>();
             for (String split : EVAL_SPLITS) {
                 Map<String, Object> s = new LinkedHashMap<>();
@@ -168,6 +195,9 @@ public final class Demo {
         metrics.put("models", models);
         metrics.put("seconds", (System.nanoTime() - t0) / 1e9);
         AtomicFiles.writeString(options.out().resolve("metrics.json"), RunFolder.json().writeValueAsString(metrics));
+        if (!options.models().contains("ecrl")) {
+            return metrics;
+        }
         Path ecrlRun = runDir("ecrl");
         Path index = org.ecrl4j.report.RunReport.write(new org.ecrl4j.report.RunReport.Options(ecrlRun,
                 ecrlRun.resolve(REPORT_FEATURES), runDir("base"), org.ecrl4j.report.VideoEvidence.NONE, 500,
@@ -183,30 +213,45 @@ public final class Demo {
         List<StoredClip> val = store.split("val");
         try (NDManager manager = NDManager.newBaseManager()) {
             EncoderTrainer.Input plain = new EncoderTrainer.Input(ClipBatches.Stream.WHOLE, SplitOptions.PAPER, 0, 10);
-            log.println("ceiling: base trained on train-unbiased");
-            PooledClassifier ceiling = stage1(manager, classes, store.split("train-unbiased"), val, plain, seed);
-            results.put("ceiling", evaluate(ceiling, manager, store, plain, classes));
-
-            log.println("base: plain classifier on train (also ECRL's stage 1)");
-            PooledClassifier base = stage1(manager, classes, train, val, plain, seed);
-            results.put("base", evaluate(base, manager, store, plain, classes));
-
-            log.println("ecrl: the paper's ECRL on base's frozen encoder (per-frame crop)");
-            boolean report = seed == options.seeds().get(0);
-            results.put("ecrl", head(base, manager, store, HeadConfig.named("ecrl"), SplitOptions.PAPER, false, classes,
-                    seed, report ? runDir("ecrl") : null));
-            if (report) {
-                log.println("base head on base's frozen features, for the report's comparison");
-                head(base, manager, store, HeadConfig.named("base"), SplitOptions.PAPER, false, classes, seed,
-                        runDir("base"));
+            List<String> models = options.models();
+            if (models.contains("ceiling")) {
+                log.println("ceiling: base trained on train-unbiased");
+                PooledClassifier ceiling = stage1(manager, classes, store.split("train-unbiased"), val, plain, seed);
+                results.put("ceiling", evaluate(ceiling, manager, store, plain, classes));
             }
-
-            log.println("ecrl-plus: clip-box masked foreground, GLCA on S, background swap p=" + options.swap());
-            EncoderTrainer.Input swapped = new EncoderTrainer.Input(ClipBatches.Stream.WHOLE, SplitOptions.PLUS,
-                    options.swap(), SplitOptions.PLUS.foregroundThreshold());
-            PooledClassifier plus = stage1(manager, classes, train, val, swapped, seed);
-            results.put("ecrl-plus", head(plus, manager, store, HeadConfig.named("ecrl-plus"), SplitOptions.PLUS,
-                    options.swap() > 0, classes, seed, null));
+            boolean plusOnBase = options.plusStage1().equals("base");
+            PooledClassifier base = null;
+            if (models.contains("base") || models.contains("ecrl") || (models.contains("ecrl-plus") && plusOnBase)) {
+                log.println("base: plain classifier on train (also ECRL's stage 1)");
+                base = stage1(manager, classes, train, val, plain, seed);
+                if (models.contains("base")) {
+                    results.put("base", evaluate(base, manager, store, plain, classes));
+                }
+            }
+            if (models.contains("ecrl")) {
+                log.println("ecrl: the paper's ECRL (per-frame crop) from base's stage-1 encoder");
+                boolean report = seed == options.seeds().get(0);
+                Encoders ecrlEncoders = stage1Encoders(base, manager, store, SplitOptions.PAPER,
+                        System.getenv().getOrDefault("ECRL4J_EXP_OWN", ""), classes, seed);
+                results.put("ecrl", head(ecrlEncoders, manager, store, HeadConfig.named("ecrl"), SplitOptions.PAPER,
+                        false, classes, seed, report ? runDir("ecrl") : null));
+                if (report) {
+                    log.println("base head on base's frozen features, for the report's comparison");
+                    head(Encoders.of(base.encoder(), EncoderSharing.SHARED, manager), manager, store,
+                            HeadConfig.named("base"), SplitOptions.PAPER, false, classes, seed, runDir("base"));
+                }
+            }
+            if (models.contains("ecrl-plus")) {
+                log.println("ecrl-plus: clip-box masked foreground, GLCA on S, background swap p=" + options.swap()
+                        + (plusOnBase ? ", from base's stage-1 encoder" : ""));
+                EncoderTrainer.Input swapped = new EncoderTrainer.Input(ClipBatches.Stream.WHOLE, SplitOptions.PLUS,
+                        options.swap(), SplitOptions.PLUS.foregroundThreshold());
+                PooledClassifier plus = plusOnBase ? base : stage1(manager, classes, train, val, swapped, seed);
+                Encoders plusEncoders = stage1Encoders(plus, manager, store, SplitOptions.PLUS,
+                        System.getenv().getOrDefault("ECRL4J_EXP_PLUS_OWN", ""), classes, seed);
+                results.put("ecrl-plus", head(plusEncoders, manager, store, HeadConfig.named("ecrl-plus"),
+                        SplitOptions.PLUS, options.swap() > 0, classes, seed, null));
+            }
         }
         for (var e : results.entrySet()) {
             StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "  %-10s", e.getKey()));
@@ -235,17 +280,63 @@ public final class Demo {
         return out;
     }
 
-    private Map<String, Evaluation> head(PooledClassifier stage1, NDManager manager, ClipStore store, HeadConfig config,
+    /**
+     * Stage-1 encoders of an ECRL configuration: base's encoder for V, and for S and C either the same
+     * one or their own, trained with a plain classifier on that stream (the streams named in
+     * {@code own}, e.g. "s" or "sc").
+     */
+    private Encoders stage1Encoders(PooledClassifier v, NDManager manager, ClipStore store, SplitOptions split,
+            String own, int classes, long seed) {
+        VideoEncoder enc = v.encoder();
+        VideoEncoder s = enc;
+        VideoEncoder c = enc;
+        if (own.contains("s")) {
+            log.println("  stage 1 of M_s: plain classifier on the foreground stream S");
+            s = stage1(manager, classes, store.split("train"), store.split("val"), new EncoderTrainer.Input(
+                    ClipBatches.Stream.FOREGROUND, split, 0, split.foregroundThreshold()), seed).encoder();
+        }
+        if (own.contains("c")) {
+            log.println("  stage 1 of M_c: plain classifier on the background stream C");
+            c = stage1(manager, classes, store.split("train"), store.split("val"), new EncoderTrainer.Input(
+                    ClipBatches.Stream.BACKGROUND, split, 0, split.foregroundThreshold()), seed).encoder();
+        }
+        return Encoders.of(enc, s, c);
+    }
+
+    private Map<String, Evaluation> head(Encoders stage1, NDManager manager, ClipStore store, HeadConfig config,
             SplitOptions split, boolean swap, int classes, long seed, Path runDir) {
-        var encoder = stage1.encoder();
-        FeatureSet train = FrozenHeads.trainingFeatures(encoder, manager, store, split, swap, seed);
-        FeatureSet val = FeatureExtractor.extract(encoder, manager, store.split("val"), split, 32);
-        HeadTrainer.Result r = HeadTrainer.train(train, val, config, classes, options.head().withSeed(seed),
-                FrozenHeads.listener(log, options.head().epochs(), 5));
+        FeatureSet train = VideoFeatures.ofClips(stage1, manager, store.split("train"), split, 32);
+        if (swap) {
+            train = FeatureExtractor.concat(train,
+                    VideoFeatures.ofSwappedClips(stage1, manager, store.split("train"), split, 32, seed));
+        }
+        boolean joint = options.stage2() != null && !config.name().equals("base");
+        Encoders encoders = stage1;
+        HeadTrainer.Result r;
+        if (joint) {
+            // Stage 2 trains copies: base's encoder is shared with the base model and its head.
+            encoders = copy(stage1, manager);
+            TrainOptions o = options.stage2().withSeed(seed);
+            var dicts = HeadTrainer.buildDictionaries(train, config, classes, seed);
+            HeadModel model = HeadModel.create(config, new HeadShape(train.frames(), train.width(), classes),
+                    dicts.getKey(), dicts.getValue(), seed);
+            log.printf(Locale.ROOT, "  stage 2 end to end: %d epochs, head lr %.0e, encoder lr %.0e%s%n", o.epochs(),
+                    o.learningRate(), o.learningRate() * options.encoderLrScale(),
+                    swap ? ", background swap p=" + options.swap() : "");
+            JointTrainer.Result jr = JointTrainer.train(encoders, model, manager, store.split("train"),
+                    store.split("val"), new JointTrainer.Input(split, swap ? options.swap() : 0, options.encoderLrScale()),
+                    o, FrozenHeads.listener(log, o.epochs(), 2));
+            r = new HeadTrainer.Result(model, jr.history(), jr.keptEpoch());
+        } else {
+            FeatureSet val = VideoFeatures.ofClips(stage1, manager, store.split("val"), split, 32);
+            r = HeadTrainer.train(train, val, config, classes, options.head().withSeed(seed),
+                    FrozenHeads.listener(log, options.head().epochs(), 5));
+        }
         Map<String, Evaluation> out = new LinkedHashMap<>();
         try (HeadModel model = r.model()) {
             for (String s : EVAL_SPLITS) {
-                FeatureSet f = s.equals("val") ? val : FeatureExtractor.extract(encoder, manager, clipsOf(store, s), split, 32);
+                List<StoredClip> clips = clipsOf(store, s);
+                FeatureSet f = VideoFeatures.ofClips(encoders, manager, clips, split, 32);
                 out.put(s, Evaluation.of(model.logits(f, 64), f.labels(), classes));
                 if (runDir != null && s.equals("iid")) {
                     saveFeatures(f, runDir.resolve(REPORT_FEATURES));
@@ -256,6 +347,15 @@ public final class Demo {
             }
         }
         return out;
+    }
+
+    /** Copies of the distinct encoders, shared as the originals are. */
+    private static Encoders copy(Encoders e, NDManager manager) {
+        java.util.Map<VideoEncoder, VideoEncoder> copies = new java.util.IdentityHashMap<>();
+        for (VideoEncoder d : e.distinct()) {
+            copies.put(d, d.copy(manager));
+        }
+        return Encoders.of(copies.get(e.video()), copies.get(e.foreground()), copies.get(e.background()));
     }
 
     /** The test features saved beside each reported run, for {@code ecrl4j report --features}. */
@@ -301,8 +401,25 @@ public final class Demo {
         return options.out().resolve("runs").resolve(model);
     }
 
-    /** The clips of a split; {@code val-swap} is val with backgrounds swapped (fixed seed). */
+    /**
+     * The clips of a split; {@code val-swap} is val with backgrounds swapped (fixed seed);
+     * {@code val-static} is val frozen on its first frame (T copies, with the empty saliency a motion
+     * method gives a still clip): no event is left,
+     * only the scene, so its Acc@1 is the share of videos a model still puts in their labelled class
+     * from the scene alone, a static-bias probe built from val without looking at a test split.
+     */
     private static List<StoredClip> clipsOf(ClipStore store, String split) {
+        if (split.equals("val-static")) {
+            List<StoredClip> out = new ArrayList<>();
+            for (StoredClip c : store.split("val")) {
+                int t = c.frames().size();
+                RgbFrame first = c.frames().get(0);
+                SaliencyMap none = new SaliencyMap(first.width(), first.height(), new byte[first.width() * first.height()]);
+                out.add(new StoredClip(c.sample(), c.label(), c.frameIndices(), java.util.Collections.nCopies(t, first),
+                        java.util.Collections.nCopies(t, none)));
+            }
+            return out;
+        }
         if (split.equals("val-swap")) {
             return BackgroundSwap.swapClips(store.split("val"), 12345, SplitOptions.PLUS.foregroundThreshold());
         }

@@ -13,6 +13,8 @@ import java.util.Map;
 import java.util.function.Consumer;
 import org.ecrl4j.data.DatasetReaders;
 import org.ecrl4j.data.FeatureSet;
+import org.ecrl4j.dictionary.ConfounderDictionary;
+import org.ecrl4j.nn.HeadShape;
 import org.ecrl4j.data.VideoSample;
 import org.ecrl4j.eval.Evaluation;
 import org.ecrl4j.nn.HeadConfig;
@@ -39,11 +41,14 @@ import org.ecrl4j.util.AtomicFiles;
  *       encoder(s) train with a plain classifier on mean-pooled features, with the background swap
  *       when asked. Shared: one encoder on V. Separate: M_v on V, M_s on S, M_c on C, each from the
  *       same initial weights.</li>
- *   <li>The encoders are frozen; the features of train (plus swapped copies when {@code bgSwap > 0})
- *       and val are extracted once and cached in the run folder.</li>
- *   <li>Stage 2: the dictionaries are built from those features (so with the stage-1 encoders) and
- *       the head is trained on them, with a checkpoint every epoch. The encoders stay frozen in this
- *       stage: it trains the heads on frozen stage-1 features.</li>
+ *   <li>The dictionaries are built from the stage-1 encoders' features of train (plus swapped copies
+ *       when {@code bgSwap > 0}).</li>
+ *   <li>Stage 2, joint (the default when the encoders are trainable: MODEL.md section 5): the
+ *       encoders and the head train together on the clips ({@link JointTrainer}), the encoders at
+ *       {@code encoderLrScale} times the head's learning rate. Frozen (an imported backbone without
+ *       {@code --finetune-backbone}, or {@code --stage2 frozen}): the features of train and val are
+ *       extracted once, cached in the run folder, and the head trains on them.</li>
+ *   <li>Either way a checkpoint is written after every stage-2 epoch.</li>
  * </ol>
  *
  * <p>Resuming: each step leaves its result in the run folder (encoder weights, cached features,
@@ -53,7 +58,7 @@ import org.ecrl4j.util.AtomicFiles;
 public final class VideoTraining {
     /** The request, as written to {@code request.json}; a resumed run must repeat it. */
     public record Request(String annotationsSha256, HeadConfig head, TrainOptions headOptions, TrainOptions stage1,
-            VideoPipeline pipeline, List<String> classes) {}
+            VideoPipeline pipeline, List<String> classes, boolean joint, double encoderLrScale) {}
 
     /**
      * Everything a run needs.
@@ -74,11 +79,18 @@ public final class VideoTraining {
      * @param workers decoding threads
      * @param resume continue a run in {@code out}
      * @param stopAfterEpoch stop after this many head epochs, as a kill would (tests; 0: never)
+     * @param joint stage 2 trains the whole model (encoders and head) on the videos, as MODEL.md
+     *     section 5 says; false, or a frozen backbone, trains the head on cached features
+     * @param encoderLrScale joint stage 2: the encoders' learning rate over the head's
      */
     public record Options(Path annotations, Path out, HeadConfig head, TrainOptions headOptions, TrainOptions stage1,
             BackboneSpec backbone, EncoderSharing sharing, boolean finetune, String saliency, int frames, int size,
-            SplitOptions split, double bgSwap, int workers, boolean resume, int stopAfterEpoch) {
+            SplitOptions split, double bgSwap, int workers, boolean resume, int stopAfterEpoch, boolean joint,
+            double encoderLrScale) {
         public Options {
+            if (!(encoderLrScale >= 0)) {
+                throw new IllegalArgumentException("--encoder-lr-scale must be >= 0, got " + encoderLrScale);
+            }
             if (!(bgSwap >= 0 && bgSwap <= 1)) {
                 throw new IllegalArgumentException("--bg-swap must be in [0, 1], got " + bgSwap);
             }
@@ -121,106 +133,228 @@ public final class VideoTraining {
         Path backboneFile = backboneFile(o.backbone());
         boolean stage1 = o.stage1() != null && (!(o.backbone() instanceof BackboneSpec.TorchScript) || o.finetune());
         boolean trained = !(o.backbone() instanceof BackboneSpec.TorchScript) || (stage1 && o.finetune());
+        // The whole model trains in stage 2 when the encoders are ours to train (MODEL.md section 5).
+        boolean joint = o.joint() && (!(o.backbone() instanceof BackboneSpec.TorchScript) || o.finetune());
         VideoPipeline pipeline = new VideoPipeline(o.backbone().toString(),
                 backboneFile == null ? null : RunFolder.sha256(backboneFile), o.sharing().option(), o.finetune(),
                 trained, o.saliency(), o.frames(), o.size(), o.split(), o.bgSwap());
         Request request = new Request(Files.isDirectory(o.annotations()) ? null : RunFolder.sha256(o.annotations()),
-                o.head(), o.headOptions(),
-                stage1 ? o.stage1() : null, pipeline, classes);
+                o.head(), o.headOptions(), stage1 ? o.stage1() : null, pipeline, classes, joint,
+                joint ? o.encoderLrScale() : 0);
         Path out = o.out();
         checkRequest(out, request, o.resume());
         Files.createDirectories(out);
         AtomicFiles.writeString(out.resolve(REQUEST_FILE), RunFolder.json().writeValueAsString(request));
+        String fingerprint = RunFolder.json().writeValueAsString(request).replaceAll("\\s+", "");
+        Run run = new Run(o, classes, pipeline, backboneFile, codeVersion, fingerprint, stage1, trained, log);
+        return joint ? run.joint(train, val) : run.frozen(train, val);
+    }
 
-        Path cache = out.resolve(CACHE_DIR);
-        Path trainCache = cache.resolve("train.npz");
-        Path valCache = cache.resolve("val.npz");
-        List<String> skipped = new ArrayList<>();
-        FeatureSet trainFeatures;
-        FeatureSet valFeatures = null;
-        try (NDManager manager = NDManager.newBaseManager()) {
-            boolean haveEncoders = !trained || Files.isRegularFile(out.resolve(VideoPipeline.ENCODERS_FILE));
-            boolean haveCache = Files.isRegularFile(trainCache) && (val.isEmpty() || Files.isRegularFile(valCache));
-            if (o.resume() && haveEncoders && haveCache) {
-                log.accept("resuming: reusing the stage-1 encoders and the cached features in " + out);
-                trainFeatures = FeatureSet.load(trainCache);
-                valFeatures = val.isEmpty() ? null : FeatureSet.load(valCache);
-            } else {
-                List<VideoSample> both = new ArrayList<>(train);
-                both.addAll(val);
-                log.accept("decoding " + both.size() + " videos and computing " + o.saliency() + " saliency");
-                ClipStore store = ClipStore.ingest(both, classes, o.frames(), o.size(), o.saliency(), o.workers(),
-                        log);
-                store.failures().forEach(f -> skipped.add(f.video() + ": " + f.reason()));
-                List<StoredClip> trainClips = new ArrayList<>();
-                List<StoredClip> valClips = new ArrayList<>();
-                for (StoredClip c : store.clips()) {
-                    (DatasetReaders.normalizeSplit(c.sample().split()).equals("val") ? valClips : trainClips).add(c);
-                }
-                if (trainClips.isEmpty()) {
-                    throw new IllegalArgumentException("No training video could be read (" + skipped.size()
-                            + " skipped, first: " + (skipped.isEmpty() ? "-" : skipped.get(0)) + ")");
-                }
-                Encoders encoders;
-                if (o.resume() && haveEncoders && trained) {
-                    log.accept("resuming: reusing the stage-1 encoders in " + out);
-                    encoders = pipeline.openEncoders(out, manager);
-                } else {
-                    encoders = Encoders.create(o.backbone(), o.sharing(), manager,
-                            new ClipShape(o.frames(), o.size(), o.size()), o.finetune() || stage1,
-                            o.headOptions().seed());
-                    if (stage1) {
-                        runStage1(encoders, manager, classes.size(), trainClips, valClips, o, out, log);
-                    }
-                    if (trained) {
-                        VideoPipeline.saveEncoders(encoders, out);
-                    }
-                    for (VideoEncoder e : encoders.distinct()) {
-                        e.setTrainable(false);
-                    }
-                }
-                log.accept("extracting the features of the frozen encoders (cached in " + cache + ")");
-                trainFeatures = VideoFeatures.ofClips(encoders, manager, trainClips, o.split(), 16);
-                if (o.bgSwap() > 0) {
-                    trainFeatures = FeatureExtractor.concat(trainFeatures, VideoFeatures.ofSwappedClips(encoders,
-                            manager, trainClips, o.split(), 16, o.headOptions().seed()));
-                }
-                Files.createDirectories(cache);
-                trainFeatures.save(trainCache);
-                if (!valClips.isEmpty()) {
-                    valFeatures = VideoFeatures.ofClips(encoders, manager, valClips, o.split(), 16);
-                    valFeatures.save(valCache);
-                }
+    /** One run's settings and what it has found so far. */
+    private static final class Run {
+        final Options o;
+        final List<String> classes;
+        final VideoPipeline pipeline;
+        final Path backboneFile;
+        final String codeVersion;
+        final String fingerprint;
+        final boolean stage1;
+        final boolean trained;
+        final Consumer<String> log;
+        final Path out;
+        final List<String> skipped = new ArrayList<>();
+        List<StoredClip> trainClips;
+        List<StoredClip> valClips;
+
+        Run(Options o, List<String> classes, VideoPipeline pipeline, Path backboneFile, String codeVersion,
+                String fingerprint, boolean stage1, boolean trained, Consumer<String> log) {
+            this.o = o;
+            this.classes = classes;
+            this.pipeline = pipeline;
+            this.backboneFile = backboneFile;
+            this.codeVersion = codeVersion;
+            this.fingerprint = fingerprint;
+            this.stage1 = stage1;
+            this.trained = trained;
+            this.log = log;
+            this.out = o.out();
+        }
+
+        /** Decodes train and val once and computes their saliency. */
+        void ingest(List<VideoSample> train, List<VideoSample> val) {
+            List<VideoSample> both = new ArrayList<>(train);
+            both.addAll(val);
+            log.accept("decoding " + both.size() + " videos and computing " + o.saliency() + " saliency");
+            ClipStore store = ClipStore.ingest(both, classes, o.frames(), o.size(), o.saliency(), o.workers(), log);
+            store.failures().forEach(f -> skipped.add(f.video() + ": " + f.reason()));
+            trainClips = new ArrayList<>();
+            valClips = new ArrayList<>();
+            for (StoredClip c : store.clips()) {
+                (DatasetReaders.normalizeSplit(c.sample().split()).equals("val") ? valClips : trainClips).add(c);
+            }
+            if (trainClips.isEmpty()) {
+                throw new IllegalArgumentException("No training video could be read (" + skipped.size()
+                        + " skipped, first: " + (skipped.isEmpty() ? "-" : skipped.get(0)) + ")");
             }
         }
-        pipeline.write(out);
 
-        log.accept(String.format(java.util.Locale.ROOT,
-                "stage 2: %s on frozen features of %d training clips (T=%d, d=%d)%s, %d epochs",
-                o.head().name(), trainFeatures.count(), trainFeatures.frames(), trainFeatures.width(),
-                valFeatures == null ? "" : ", validating on " + valFeatures.count(), o.headOptions().epochs()));
-        String fingerprint = RunFolder.json().writeValueAsString(request).replaceAll("\\s+", "");
-        CheckpointedHeadTrainer.Result r = CheckpointedHeadTrainer.train(trainFeatures, valFeatures, o.head(),
-                classes.size(), o.headOptions(), fingerprint, out.resolve(CHECKPOINT_DIR), o.resume(),
-                o.stopAfterEpoch(), new HeadTrainer.Listener() {
-                    @Override
-                    public void onMessage(String message) {
-                        log.accept("  " + message);
-                    }
-
-                    @Override
-                    public void onEpoch(EpochMetrics m) {
-                        log.accept(String.format(java.util.Locale.ROOT,
-                                "  head epoch %d/%d  loss %.4f  acc@1 %.3f%s", m.epoch(), o.headOptions().epochs(),
-                                m.loss(), m.acc1(), Double.isNaN(m.valAcc1()) ? ""
-                                        : String.format(java.util.Locale.ROOT, "  val acc@1 %.3f", m.valAcc1())));
-                    }
-                });
-        if (!r.finished()) {
-            log.accept("stopped after head epoch " + r.history().size() + "; continue with --resume");
-            return false;
+        /** The stage-1 encoders: trained now (and saved), or those a resumed run saved. */
+        Encoders stage1Encoders(NDManager manager) throws IOException {
+            boolean haveEncoders = Files.isRegularFile(out.resolve(VideoPipeline.ENCODERS_FILE));
+            if (o.resume() && haveEncoders && trained) {
+                log.accept("resuming: reusing the stage-1 encoders in " + out);
+                return pipeline.openEncoders(out, manager);
+            }
+            Encoders encoders = Encoders.create(o.backbone(), o.sharing(), manager,
+                    new ClipShape(o.frames(), o.size(), o.size()), o.finetune() || stage1, o.headOptions().seed());
+            if (stage1) {
+                runStage1(encoders, manager, classes.size(), trainClips, valClips, o, out, log);
+            }
+            if (trained) {
+                VideoPipeline.saveEncoders(encoders, out);
+            }
+            for (VideoEncoder e : encoders.distinct()) {
+                e.setTrainable(false);
+            }
+            return encoders;
         }
-        try (HeadModel model = r.model()) {
+
+        /** Stage 2 on cached features of the frozen stage-1 encoders. */
+        boolean frozen(List<VideoSample> train, List<VideoSample> val) throws IOException {
+            Path cache = out.resolve(CACHE_DIR);
+            Path trainCache = cache.resolve("train.npz");
+            Path valCache = cache.resolve("val.npz");
+            FeatureSet trainFeatures;
+            FeatureSet valFeatures = null;
+            try (NDManager manager = NDManager.newBaseManager()) {
+                boolean haveEncoders = !trained || Files.isRegularFile(out.resolve(VideoPipeline.ENCODERS_FILE));
+                boolean haveCache = Files.isRegularFile(trainCache) && (val.isEmpty() || Files.isRegularFile(valCache));
+                if (o.resume() && haveEncoders && haveCache) {
+                    log.accept("resuming: reusing the stage-1 encoders and the cached features in " + out);
+                    trainFeatures = FeatureSet.load(trainCache);
+                    valFeatures = val.isEmpty() ? null : FeatureSet.load(valCache);
+                } else {
+                    ingest(train, val);
+                    Encoders encoders = stage1Encoders(manager);
+                    log.accept("extracting the features of the frozen encoders (cached in " + cache + ")");
+                    trainFeatures = trainingFeatures(encoders, manager);
+                    Files.createDirectories(cache);
+                    trainFeatures.save(trainCache);
+                    if (!valClips.isEmpty()) {
+                        valFeatures = VideoFeatures.ofClips(encoders, manager, valClips, o.split(), 16);
+                        valFeatures.save(valCache);
+                    }
+                }
+            }
+            pipeline.write(out);
+            log.accept(String.format(java.util.Locale.ROOT,
+                    "stage 2: %s on frozen features of %d training clips (T=%d, d=%d)%s, %d epochs",
+                    o.head().name(), trainFeatures.count(), trainFeatures.frames(), trainFeatures.width(),
+                    valFeatures == null ? "" : ", validating on " + valFeatures.count(), o.headOptions().epochs()));
+            CheckpointedHeadTrainer.Result r = CheckpointedHeadTrainer.train(trainFeatures, valFeatures, o.head(),
+                    classes.size(), o.headOptions(), fingerprint, out.resolve(CHECKPOINT_DIR), o.resume(),
+                    o.stopAfterEpoch(), listener());
+            if (!r.finished()) {
+                log.accept("stopped after head epoch " + r.history().size() + "; continue with --resume");
+                return false;
+            }
+            try (HeadModel model = r.model()) {
+                write(model, r.history(), r.bestEpoch(), trainFeatures, valFeatures);
+            }
+            return true;
+        }
+
+        /**
+         * Stage 2 of the whole model: the dictionaries from the stage-1 encoders' features, then the
+         * encoders and the head trained together on the clips, with a checkpoint every epoch.
+         */
+        boolean joint(List<VideoSample> train, List<VideoSample> val) throws IOException {
+            Path checkpoints = out.resolve(CHECKPOINT_DIR);
+            Path stateFile = checkpoints.resolve(JointTrainer.STATE_FILE);
+            Path dictFile = checkpoints.resolve(HeadModel.DICTIONARY_FILE);
+            try (NDManager manager = NDManager.newBaseManager()) {
+                ingest(train, val);
+                Encoders encoders = stage1Encoders(manager);
+                HeadConfig config = o.head();
+                HeadShape shape = new HeadShape(o.frames(), encoders.featureWidth(), classes.size());
+                HeadModel model;
+                if (o.resume() && Files.isRegularFile(stateFile)) {
+                    ConfounderDictionary z = config.backdoor() ? HeadModel.loadDictionary(dictFile, config.dictionary())
+                            : null;
+                    model = HeadModel.create(config, shape, z, null, o.headOptions().seed());
+                } else {
+                    log.accept("building the dictionaries with the stage-1 encoders");
+                    FeatureSet f = trainingFeatures(encoders, manager);
+                    var dicts = HeadTrainer.buildDictionaries(f, config, classes.size(), o.headOptions().seed());
+                    Files.createDirectories(checkpoints);
+                    if (dicts.getKey() != null) {
+                        HeadModel.saveDictionary(dicts.getKey(), dictFile);
+                    }
+                    model = HeadModel.create(config, shape, dicts.getKey(), dicts.getValue(), o.headOptions().seed());
+                }
+                try (HeadModel m = model) {
+                    log.accept(String.format(java.util.Locale.ROOT,
+                            "stage 2: %s and its encoders trained together on %d training clips%s, %d epochs,"
+                                    + " encoder learning rate %.2g x the head's%s", config.name(), trainClips.size(),
+                            valClips.isEmpty() ? "" : ", validating on " + valClips.size(), o.headOptions().epochs(),
+                            o.encoderLrScale(), o.bgSwap() > 0 ? ", background swap p=" + o.bgSwap() : ""));
+                    JointTrainer.Result r = JointTrainer.train(encoders, m, manager, trainClips, valClips,
+                            new JointTrainer.Input(o.split(), o.bgSwap(), o.encoderLrScale()), o.headOptions(),
+                            new JointTrainer.Checkpoint(stateFile, fingerprint, o.resume(), o.stopAfterEpoch()),
+                            listener());
+                    if (!r.finished()) {
+                        log.accept("stopped after stage-2 epoch " + r.history().size() + "; continue with --resume");
+                        return false;
+                    }
+                    VideoPipeline.saveEncoders(encoders, out);
+                    pipeline.write(out);
+                    FeatureSet trainFeatures = VideoFeatures.ofClips(encoders, manager, trainClips, o.split(), 16);
+                    FeatureSet valFeatures = valClips.isEmpty() ? null
+                            : VideoFeatures.ofClips(encoders, manager, valClips, o.split(), 16);
+                    // The final encoders' features, for heads trained later with train --features.
+                    Path cache = out.resolve(CACHE_DIR);
+                    Files.createDirectories(cache);
+                    trainFeatures.save(cache.resolve("train.npz"));
+                    if (valFeatures != null) {
+                        valFeatures.save(cache.resolve("val.npz"));
+                    }
+                    write(m, r.history(), r.keptEpoch(), trainFeatures, valFeatures);
+                }
+            }
+            return true;
+        }
+
+        /** The train features of the encoders, plus one swapped copy of each video with the swap. */
+        FeatureSet trainingFeatures(Encoders encoders, NDManager manager) {
+            FeatureSet f = VideoFeatures.ofClips(encoders, manager, trainClips, o.split(), 16);
+            if (o.bgSwap() > 0) {
+                f = FeatureExtractor.concat(f, VideoFeatures.ofSwappedClips(encoders, manager, trainClips, o.split(), 16,
+                        o.headOptions().seed()));
+            }
+            return f;
+        }
+
+        HeadTrainer.Listener listener() {
+            return new HeadTrainer.Listener() {
+                @Override
+                public void onMessage(String message) {
+                    log.accept("  " + message);
+                }
+
+                @Override
+                public void onEpoch(EpochMetrics m) {
+                    log.accept(String.format(java.util.Locale.ROOT,
+                            "  stage-2 epoch %d/%d  loss %.4f  acc@1 %.3f%s  (%.1f s)", m.epoch(),
+                            o.headOptions().epochs(), m.loss(), m.acc1(), Double.isNaN(m.valAcc1()) ? ""
+                                    : String.format(java.util.Locale.ROOT, "  val acc@1 %.3f", m.valAcc1()),
+                            m.seconds()));
+                }
+            };
+        }
+
+        /** Writes the head, config.json and metrics.json of the finished run. */
+        void write(HeadModel model, List<EpochMetrics> history, int keptEpoch, FeatureSet trainFeatures,
+                FeatureSet valFeatures) throws IOException {
             model.save(out);
             Map<String, Path> inputs = new LinkedHashMap<>();
             inputs.put("annotations", Files.isDirectory(o.annotations()) ? null : o.annotations());
@@ -228,8 +362,8 @@ public final class VideoTraining {
             RunFolder.writeConfig(out, new RunFolder.RunConfig(RunFolder.FORMAT, o.head(), model.shape(),
                     o.headOptions(), classes, RunFolder.provenance(o.headOptions().seed(), codeVersion, inputs)));
             Map<String, Object> metrics = new LinkedHashMap<>();
-            metrics.put("history", r.history());
-            metrics.put("kept_epoch", r.bestEpoch());
+            metrics.put("history", history);
+            metrics.put("kept_epoch", keptEpoch);
             metrics.put("train", Evaluation.of(model.logits(trainFeatures, 64), trainFeatures.labels(),
                     classes.size()).toJson());
             if (valFeatures != null) {
@@ -240,9 +374,8 @@ public final class VideoTraining {
                 metrics.put("skipped_videos", skipped);
             }
             RunFolder.writeMetrics(out, metrics);
+            log.accept("run written to " + out);
         }
-        log.accept("run written to " + out);
-        return true;
     }
 
     private static void runStage1(Encoders encoders, NDManager manager, int classes, List<StoredClip> train,

@@ -79,6 +79,58 @@ public final class FusedAdam {
     }
 
     /**
+     * Writes the optimiser's state (update count and the moments of {@code parameters}, in that
+     * order) so that a resumed run continues exactly where this one stopped.
+     */
+    public void writeState(java.io.DataOutputStream out, List<Parameter> parameters) throws java.io.IOException {
+        out.writeInt(updates);
+        out.writeInt(parameters.size());
+        for (Parameter p : parameters) {
+            float[][] mv = moments.get(p.getId());
+            int n = mv == null ? -1 : mv[0].length;
+            out.writeInt(n);
+            for (int k = 0; n >= 0 && k < 2; k++) {
+                java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(n * 4);
+                b.asFloatBuffer().put(mv[k]);
+                out.write(b.array());
+            }
+        }
+    }
+
+    /**
+     * Reads a state written by {@link #writeState} for the same parameters, in the same order.
+     *
+     * @throws java.io.IOException when the state belongs to other parameters
+     */
+    public void readState(java.io.DataInputStream in, List<Parameter> parameters) throws java.io.IOException {
+        int u = in.readInt();
+        int count = in.readInt();
+        if (u < 0 || count != parameters.size()) {
+            throw new java.io.IOException("optimiser state for " + count + " parameters, but there are "
+                    + parameters.size());
+        }
+        moments.clear();
+        for (Parameter p : parameters) {
+            int n = in.readInt();
+            if (n < 0) {
+                continue;
+            }
+            if (n != p.getArray().size()) {
+                throw new java.io.IOException("optimiser state of " + p.getName() + " has " + n + " values, the"
+                        + " parameter " + p.getArray().size());
+            }
+            float[][] mv = new float[2][n];
+            for (int k = 0; k < 2; k++) {
+                byte[] bytes = new byte[n * 4];
+                in.readFully(bytes);
+                java.nio.ByteBuffer.wrap(bytes).asFloatBuffer().get(mv[k]);
+            }
+            moments.put(p.getId(), mv);
+        }
+        updates = u;
+    }
+
+    /**
      * Updates every parameter from its gradient, then sets the gradient to zero. Each parameter
      * and its gradient must be dense float32 arrays in CPU memory (as the PyTorch engine keeps them).
      */

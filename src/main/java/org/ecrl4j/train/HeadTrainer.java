@@ -187,7 +187,8 @@ public final class HeadTrainer {
                 valAcc1, valAcc5, (System.nanoTime() - startNanos) / 1e9);
     }
 
-    static double meanCrossEntropy(float[] logits, long[] labels, int classes) {
+    /** Mean cross-entropy of flattened (N, L) logits against labels. */
+    public static double meanCrossEntropy(float[] logits, long[] labels, int classes) {
         double sum = 0;
         for (int i = 0; i < labels.length; i++) {
             double max = Double.NEGATIVE_INFINITY;

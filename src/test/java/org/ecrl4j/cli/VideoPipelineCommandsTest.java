@@ -94,11 +94,11 @@ class VideoPipelineCommandsTest {
     void trainOnVideosWritesAReproducibleRunFolder() throws Exception {
         Result r = cli(train(run));
         assertEquals(0, r.code(), r.err());
-        assertTrue(r.err().contains("stage 1") && r.err().contains("head epoch 3/3"), r.err());
+        assertTrue(r.err().contains("stage 1") && r.err().contains("stage-2 epoch 3/3")
+                && r.err().contains("trained together"), "joint stage 2 by default: " + r.err());
         assertTrue(r.err().contains("missing.mp4"), "the missing video is listed: " + r.err());
         for (String f : List.of("config.json", "pipeline.json", "request.json", "metrics.json", "stage1.json",
-                "head.params", "dictionary.npz", "encoders.params", "encoder.tvn", "cache/train.npz", "cache/val.npz",
-                "checkpoint/head-state.bin")) {
+                "head.params", "dictionary.npz", "encoders.params", "encoder.tvn", "checkpoint/joint-state.bin")) {
             assertTrue(Files.isRegularFile(run.resolve(f)), f + " missing");
         }
         JsonNode pipeline = JSON.readTree(run.resolve("pipeline.json").toFile());
@@ -192,17 +192,29 @@ class VideoPipelineCommandsTest {
     @Test
     @Order(5)
     void resumedRunEndsWithTheMetricsOfAnUninterruptedOne() throws Exception {
-        Path killed = dir.resolve("killed");
-        Result first = cli(train(killed, "--stop-after-epoch", "1"));
+        resumes(run, dir.resolve("killed"));
+        // The frozen stage 2 (head on cached features) resumes exactly too.
+        Path frozen = dir.resolve("frozen");
+        Result r = cli(train(frozen, "--stage2", "frozen"));
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("on frozen features"), r.err());
+        for (String f : List.of("cache/train.npz", "cache/val.npz", "checkpoint/head-state.bin")) {
+            assertTrue(Files.isRegularFile(frozen.resolve(f)), f + " missing");
+        }
+        resumes(frozen, dir.resolve("frozen-killed"), "--stage2", "frozen");
+    }
+
+    private static void resumes(Path run, Path killed, String... extra) throws Exception {
+        Result first = cli(train(killed, args(extra, "--stop-after-epoch", "1")));
         assertEquals(0, first.code(), first.err());
         assertFalse(Files.exists(killed.resolve("config.json")), "a killed run has no config.json");
-        Result again = cli(train(killed));
+        Result again = cli(train(killed, extra));
         assertEquals(1, again.code());
         assertTrue(again.err().contains("--resume"), again.err());
-        Result other = cli(train(killed, "--resume", "--weight-decay", "0.01"));
+        Result other = cli(train(killed, args(extra, "--resume", "--weight-decay", "0.01")));
         assertEquals(1, other.code());
         assertTrue(other.err().contains("another configuration"), other.err());
-        Result resumed = cli(train(killed, "--resume"));
+        Result resumed = cli(train(killed, args(extra, "--resume")));
         assertEquals(0, resumed.code(), resumed.err());
         assertTrue(resumed.err().contains("resuming"), resumed.err());
         JsonNode a = JSON.readTree(run.resolve("metrics.json").toFile());

@@ -50,6 +50,22 @@ public final class Encoders {
         return new Encoders(sharing, map);
     }
 
+    /**
+     * Three given encoders for V, S and C (separate sharing; the same object may serve two streams,
+     * e.g. one encoder for V and C and its own for S).
+     */
+    public static Encoders of(VideoEncoder v, VideoEncoder s, VideoEncoder c) {
+        Map<Stream, VideoEncoder> map = new EnumMap<>(Stream.class);
+        map.put(Stream.V, v);
+        map.put(Stream.S, s);
+        map.put(Stream.C, c);
+        if (s.featureWidth() != v.featureWidth() || c.featureWidth() != v.featureWidth()) {
+            throw new IllegalArgumentException("The encoders of V, S and C give d=" + v.featureWidth() + ", "
+                    + s.featureWidth() + ", " + c.featureWidth() + "; they must be equal");
+        }
+        return new Encoders(v == s && s == c ? EncoderSharing.SHARED : EncoderSharing.SEPARATE, map);
+    }
+
     /** Builds the encoder a spec names and derives the three streams' encoders from it. */
     public static Encoders create(BackboneSpec spec, EncoderSharing sharing, NDManager manager, ClipShape clip,
             boolean finetune, long seed) {
