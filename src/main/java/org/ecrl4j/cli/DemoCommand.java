@@ -41,10 +41,10 @@ public final class DemoCommand implements Callable<Integer> {
             description = "stage 2 end to end: encoder learning rate = X * head learning rate (default: ${DEFAULT-VALUE})")
     double encoderLrScale;
 
-    @Option(names = "--plus-stage1", defaultValue = "own", paramLabel = "own|base",
-            description = "ecrl-plus's stage 1: its own plain classifier trained with the swap, or base's encoder"
-                    + " (default: ${DEFAULT-VALUE})")
-    String plusStage1;
+    @Option(names = "--ecrl-encoders", defaultValue = "separate", paramLabel = "separate|shared",
+            description = "ecrl's encoders: separate (the paper: M_s and M_c trained on their own stream in stage 1,"
+                    + " M_v is base's) or shared (base's encoder for V, S and C) (default: ${DEFAULT-VALUE})")
+    String ecrlEncoders;
 
     @Option(names = "--models", split = ",", paramLabel = "M",
             description = "train only these of ceiling, base, ecrl, ecrl-plus (default: all)")
@@ -53,7 +53,7 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--saliency", defaultValue = "motion", paramLabel = "M", description = "saliency method (default: ${DEFAULT-VALUE})")
     String saliency;
 
-    @Option(names = "--swap", defaultValue = "0.5", paramLabel = "P", description = "background swap probability of ecrl-plus (default: ${DEFAULT-VALUE})")
+    @Option(names = "--swap", defaultValue = "1.0", paramLabel = "P", description = "background swap probability of ecrl-plus (default: ${DEFAULT-VALUE})")
     double swap;
 
     @Mixin ThreadsOption threads;
@@ -73,7 +73,7 @@ public final class DemoCommand implements Callable<Integer> {
         TrainOptions head = new TrainOptions(headEpochs, 8, 1e-3f, 1e-3f, TrainOptions.Schedule.COSINE, 4, 0.1f, 0, true);
         Demo.Options options = new Demo.Options(out, seedList, org.ecrl4j.synth.SynthConfig.defaults(1), 8, saliency, stage1, head, swap, 2,
                 List.of(16, 32, 64), stage2Epochs > 0 ? head.withEpochs(stage2Epochs) : null, encoderLrScale,
-                plusStage1, models);
+                ecrlEncoders, models);
         Map<String, Object> metrics = new Demo(options, System.err).run();
         printTable(metrics);
         System.out.println("metrics written to " + out.resolve("metrics.json"));

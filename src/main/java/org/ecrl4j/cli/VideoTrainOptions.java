@@ -28,7 +28,7 @@ public final class VideoTrainOptions {
     String encoders = "shared";
 
     @Option(names = "--bg-swap", paramLabel = "P",
-            description = "background swap probability (MODEL.md 6b; default: 0.5 for ecrl-plus, 1 for base-swap, else 0)")
+            description = "background swap probability (MODEL.md 6b; default: 1 for ecrl-plus and base-swap, else 0)")
     Double bgSwap;
 
     @Option(names = "--stage1-epochs", defaultValue = "12", paramLabel = "E",
@@ -63,7 +63,7 @@ public final class VideoTrainOptions {
         String name = head.name();
         // MODEL.md 6b: ecrl-plus and fg-only read the masked clip-box foreground; the rest the paper's split.
         SplitOptions defaults = name.equals("ecrl-plus") || name.equals("fg-only") ? SplitOptions.PLUS : SplitOptions.PAPER;
-        double swap = bgSwap != null ? bgSwap : name.equals("ecrl-plus") ? 0.5 : name.equals("base-swap") ? 1.0 : 0.0;
+        double swap = bgSwap != null ? bgSwap : name.equals("ecrl-plus") || name.equals("base-swap") ? 1.0 : 0.0;
         if (stage1Epochs < 0) {
             throw new IllegalArgumentException("--stage1-epochs must be >= 0, got " + stage1Epochs);
         }

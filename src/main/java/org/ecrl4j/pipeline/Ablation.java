@@ -34,8 +34,9 @@ import org.ecrl4j.util.AtomicFiles;
  * every test split present, written as {@code table-<t>.md} and {@code table-<t>.csv} with the mean
  * and standard deviation of Acc@1 and Acc@5 per split (and the bias gap on the built-in benchmark).
  *
- * <p>Within one seed a stage-1 encoder is trained once per kind of stage 1 (plain, swap p=1, swap
- * p=0.5) and shared by every row that uses it; heads train on its frozen features.
+ * <p>Within one seed a stage-1 encoder is trained once per kind of stage 1 (plain, swap p=1) and
+ * shared by every row that uses it ({@code base-swap} and {@code ecrl-plus} share the swapped one);
+ * heads train on its frozen features.
  */
 public final class Ablation {
     /** The accepted {@code --table} values. */
@@ -45,10 +46,8 @@ public final class Ablation {
     public enum Stage1 {
         /** The plain classifier on whole clips (ECRL's stage 1). */
         PLAIN,
-        /** Plain classifier with every training clip's background swapped (base-swap). */
-        SWAP_ALWAYS,
-        /** Background swap with probability 0.5 on the clip-box masked split (ecrl-plus). */
-        SWAP_HALF
+        /** Plain classifier with every training clip's background swapped (base-swap, ecrl-plus). */
+        SWAP_ALWAYS
     }
 
     /**
@@ -123,7 +122,7 @@ public final class Ablation {
                 rows.add(new Row("base-swap", Stage1.SWAP_ALWAYS, HeadConfig.named("base-swap"), SplitOptions.PAPER, false));
                 rows.add(new Row("fg-only", Stage1.PLAIN, HeadConfig.named("fg-only"), SplitOptions.PLUS, false));
                 rows.add(new Row("ecrl", Stage1.PLAIN, ecrl, SplitOptions.PAPER, false));
-                rows.add(new Row("ecrl-plus", Stage1.SWAP_HALF, HeadConfig.named("ecrl-plus"), SplitOptions.PLUS, true));
+                rows.add(new Row("ecrl-plus", Stage1.SWAP_ALWAYS, HeadConfig.named("ecrl-plus"), SplitOptions.PLUS, true));
             }
             default -> throw new IllegalArgumentException("Unknown table '" + table + "'; use one of "
                     + String.join(", ", TABLES));
@@ -242,8 +241,6 @@ public final class Ablation {
         EncoderTrainer.Input input = switch (kind) {
             case PLAIN -> new EncoderTrainer.Input(ClipBatches.Stream.WHOLE, SplitOptions.PAPER, 0, 10);
             case SWAP_ALWAYS -> new EncoderTrainer.Input(ClipBatches.Stream.WHOLE, SplitOptions.PLUS, 1.0,
-                    SplitOptions.PLUS.foregroundThreshold());
-            case SWAP_HALF -> new EncoderTrainer.Input(ClipBatches.Stream.WHOLE, SplitOptions.PLUS, 0.5,
                     SplitOptions.PLUS.foregroundThreshold());
         };
         log.println("stage 1 (" + kind.name().toLowerCase(Locale.ROOT) + "), seed " + seed);

@@ -73,13 +73,14 @@ public final class Demo {
      * @param stage2 options of stage 2 trained end to end (encoder and head, MODEL.md section 5), or
      *     null to train the heads on the frozen stage-1 features
      * @param encoderLrScale stage 2: the encoder's learning rate over the head's
-     * @param plusStage1 ecrl-plus's stage 1: {@code own} (a plain classifier trained with the swap) or
-     *     {@code base} (base's encoder, shared; the swap then acts in stage 2 only)
+     * @param ecrlEncoders ecrl's encoders: {@code separate} (the paper: M_v is base's encoder, M_s and
+     *     M_c train with a plain classifier on their own stream in stage 1) or {@code shared} (base's
+     *     encoder for all three streams)
      * @param models the models to train, a subset of {@link #MODELS} (null or empty: all)
      */
     public record Options(Path out, List<Long> seeds, SynthConfig benchmark, int frames, String saliency,
             TrainOptions stage1, TrainOptions head, double swap, int threads, List<Integer> widths,
-            TrainOptions stage2, double encoderLrScale, String plusStage1, List<String> models) {
+            TrainOptions stage2, double encoderLrScale, String ecrlEncoders, List<String> models) {
         public Options {
             models = models == null || models.isEmpty() ? MODELS : List.copyOf(models);
             for (String m : models) {
@@ -87,8 +88,8 @@ public final class Demo {
                     throw new IllegalArgumentException("Unknown model '" + m + "'; the demo trains " + MODELS);
                 }
             }
-            if (!List.of("own", "base").contains(plusStage1)) {
-                throw new IllegalArgumentException("ecrl-plus stage 1 must be 'own' or 'base', got " + plusStage1);
+            if (!List.of("separate", "shared").contains(ecrlEncoders)) {
+                throw new IllegalArgumentException("ecrl's encoders must be 'separate' or 'shared', got " + ecrlEncoders);
             }
         }
 
@@ -219,9 +220,8 @@ public final class Demo {
                 PooledClassifier ceiling = stage1(manager, classes, store.split("train-unbiased"), val, plain, seed);
                 results.put("ceiling", evaluate(ceiling, manager, store, plain, classes));
             }
-            boolean plusOnBase = options.plusStage1().equals("base");
             PooledClassifier base = null;
-            if (models.contains("base") || models.contains("ecrl") || (models.contains("ecrl-plus") && plusOnBase)) {
+            if (models.contains("base") || models.contains("ecrl")) {
                 log.println("base: plain classifier on train (also ECRL's stage 1)");
                 base = stage1(manager, classes, train, val, plain, seed);
                 if (models.contains("base")) {
@@ -232,7 +232,7 @@ public final class Demo {
                 log.println("ecrl: the paper's ECRL (per-frame crop) from base's stage-1 encoder");
                 boolean report = seed == options.seeds().get(0);
                 Encoders ecrlEncoders = stage1Encoders(base, manager, store, SplitOptions.PAPER,
-                        System.getenv().getOrDefault("ECRL4J_EXP_OWN", ""), classes, seed);
+                        options.ecrlEncoders().equals("separate") ? "sc" : "", classes, seed);
                 results.put("ecrl", head(ecrlEncoders, manager, store, HeadConfig.named("ecrl"), SplitOptions.PAPER,
                         false, classes, seed, report ? runDir("ecrl") : null));
                 if (report) {
@@ -243,12 +243,11 @@ public final class Demo {
             }
             if (models.contains("ecrl-plus")) {
                 log.println("ecrl-plus: clip-box masked foreground, GLCA on S, background swap p=" + options.swap()
-                        + (plusOnBase ? ", from base's stage-1 encoder" : ""));
+                        + ", one encoder for V, S and C trained with the swap");
                 EncoderTrainer.Input swapped = new EncoderTrainer.Input(ClipBatches.Stream.WHOLE, SplitOptions.PLUS,
                         options.swap(), SplitOptions.PLUS.foregroundThreshold());
-                PooledClassifier plus = plusOnBase ? base : stage1(manager, classes, train, val, swapped, seed);
-                Encoders plusEncoders = stage1Encoders(plus, manager, store, SplitOptions.PLUS,
-                        System.getenv().getOrDefault("ECRL4J_EXP_PLUS_OWN", ""), classes, seed);
+                PooledClassifier plus = stage1(manager, classes, train, val, swapped, seed);
+                Encoders plusEncoders = Encoders.of(plus.encoder(), EncoderSharing.SHARED, manager);
                 results.put("ecrl-plus", head(plusEncoders, manager, store, HeadConfig.named("ecrl-plus"),
                         SplitOptions.PLUS, options.swap() > 0, classes, seed, null));
             }

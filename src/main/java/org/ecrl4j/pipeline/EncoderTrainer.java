@@ -47,14 +47,25 @@ public final class EncoderTrainer {
     /** Logits (N, L) of the classifier on clips, in inference mode, flattened. */
     public static float[] logits(PooledClassifier classifier, NDManager manager, List<StoredClip> clips, Input input,
             int classes, int batchSize) {
+        return logits(classifier, manager, streams(clips, input), classes, batchSize);
+    }
+
+    /** The input stream of every clip (computed once: the split is the costly part). */
+    static List<List<RgbFrame>> streams(List<StoredClip> clips, Input input) {
+        List<List<RgbFrame>> out = new ArrayList<>(clips.size());
+        for (StoredClip c : clips) {
+            out.add(streamOf(c, input));
+        }
+        return out;
+    }
+
+    private static float[] logits(PooledClassifier classifier, NDManager manager, List<List<RgbFrame>> clips,
+            int classes, int batchSize) {
         float[] out = new float[clips.size() * classes];
         for (int start = 0; start < clips.size(); start += batchSize) {
             int end = Math.min(clips.size(), start + batchSize);
             try (NDManager step = manager.newSubManager()) {
-                List<List<RgbFrame>> batch = new ArrayList<>();
-                for (int i = start; i < end; i++) {
-                    batch.add(streamOf(clips.get(i), input));
-                }
+                List<List<RgbFrame>> batch = new ArrayList<>(clips.subList(start, end));
                 NDArray x = ClipBatches.toArray(step, batch);
                 float[] l = classifier.forward(new ParameterStore(step, false), new NDList(x), false).head().toFloatArray();
                 System.arraycopy(l, 0, out, start * classes, l.length);
@@ -101,6 +112,9 @@ public final class EncoderTrainer {
         double bestAcc = -1;
         int bestEpoch = options.epochs();
         long[] trainLabels = labels(train);
+        // Without the swap a clip's stream never changes: split every clip once, not every epoch.
+        List<List<RgbFrame>> fixed = input.swapProbability() > 0 ? null : streams(train, input);
+        List<List<RgbFrame>> valStreams = streams(val, input);
         for (int epoch = 0; epoch < options.epochs(); epoch++) {
             long t0 = System.nanoTime();
             int[] perm = BlockState.permutation(n, random);
@@ -113,7 +127,7 @@ public final class EncoderTrainer {
                 long[] y = new long[to - from];
                 for (int i = from; i < to; i++) {
                     StoredClip a = train.get(perm[i]);
-                    List<RgbFrame> frames = streamOf(a, input);
+                    List<RgbFrame> frames = fixed != null ? fixed.get(perm[i]) : streamOf(a, input);
                     if (input.swapProbability() > 0 && random.nextDouble() < input.swapProbability()) {
                         StoredClip b = train.get(random.nextInt(n));
                         List<RgbFrame> composite = BackgroundSwap.composite(a.frames(), a.saliency(), b.frames(),
@@ -156,7 +170,7 @@ public final class EncoderTrainer {
             }
             double valAcc = Double.NaN;
             if (!val.isEmpty()) {
-                valAcc = Evaluation.of(logits(classifier, manager, val, input, classes, 32), labels(val), classes).acc1();
+                valAcc = Evaluation.of(logits(classifier, manager, valStreams, classes, 32), labels(val), classes).acc1();
             }
             history.add(new double[] {lossSum / n, (double) correct / n, valAcc});
             progress.accept(String.format("  stage 1 epoch %d/%d  loss %.4f  acc@1 %.3f%s  (%.1f s)", epoch + 1,

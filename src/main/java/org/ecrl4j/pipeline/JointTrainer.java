@@ -153,6 +153,14 @@ public final class JointTrainer {
             learnable.add(p.getValue().requiresGradient());
         }
         long[] labels = EncoderTrainer.labels(train);
+        // Without the swap a clip's split never changes: compute it once, not every epoch.
+        List<SplitClip> fixed = null;
+        if (input.swapProbability() == 0) {
+            fixed = new ArrayList<>(n);
+            for (StoredClip c : train) {
+                fixed.add(ClipBatches.split(c, input.split()));
+            }
+        }
         State st = new State();
         if (checkpoint != null && Files.isRegularFile(checkpoint.file())) {
             if (!checkpoint.resume()) {
@@ -187,15 +195,19 @@ public final class JointTrainer {
                     List<SplitClip> splits = new ArrayList<>(to - from);
                     long[] y = new long[to - from];
                     for (int i = from; i < to; i++) {
+                        y[i - from] = labels[perm[i]];
+                        if (fixed != null) {
+                            splits.add(fixed.get(perm[i]));
+                            continue;
+                        }
                         StoredClip a = train.get(perm[i]);
-                        if (input.swapProbability() > 0 && random.nextDouble() < input.swapProbability()) {
+                        if (random.nextDouble() < input.swapProbability()) {
                             StoredClip b = train.get(random.nextInt(n));
                             a = new StoredClip(a.sample(), a.label(), a.frameIndices(), BackgroundSwap.composite(
                                     a.frames(), a.saliency(), b.frames(), input.split().foregroundThreshold()),
                                     a.saliency());
                         }
                         splits.add(ClipBatches.split(a, input.split()));
-                        y[i - from] = labels[perm[i]];
                     }
                     try (NDManager step = manager.newSubManager()) {
                         NDArray loss;

@@ -25,7 +25,7 @@ class DemoTest {
         SynthConfig tiny = new SynthConfig(2, 4, 24, 16, 8, 0.9, 0.8, 3, VideoCodec.H264);
         TrainOptions one = new TrainOptions(1, 4, 2e-3f, 1e-3f, TrainOptions.Schedule.COSINE, 4, 0.1f, 0, true);
         Demo.Options options = new Demo.Options(dir, List.of(1L, 2L), tiny, 8, "motion", one, one, 0.5, 2,
-                List.of(4, 8), one, 0.1, "own", null);
+                List.of(4, 8), one, 0.1, "separate", null);
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         new Demo(options, new PrintStream(log, true, StandardCharsets.UTF_8)).run();
         String progress = log.toString(StandardCharsets.UTF_8);
