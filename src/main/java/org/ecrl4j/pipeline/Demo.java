@@ -10,13 +10,20 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import org.ecrl4j.data.DatasetReaders;
 import org.ecrl4j.data.FeatureSet;
 import org.ecrl4j.data.VideoSample;
 import org.ecrl4j.eval.BiasMetrics;
 import org.ecrl4j.eval.Evaluation;
 import org.ecrl4j.nn.HeadConfig;
+import org.ecrl4j.nn.backbone.EncoderSharing;
+import org.ecrl4j.nn.backbone.Encoders;
 import org.ecrl4j.nn.backbone.PooledClassifier;
+import org.ecrl4j.report.ClipEvidence;
+import org.ecrl4j.report.RunReport;
+import org.ecrl4j.report.Tsne;
+import org.ecrl4j.report.VideoEvidence;
 import org.ecrl4j.saliency.SplitOptions;
 import org.ecrl4j.synth.BenchmarkPlan;
 import org.ecrl4j.synth.BenchmarkWriter;
@@ -73,6 +80,8 @@ public final class Demo {
 
     private final Options options;
     private final PrintStream log;
+    /** The report written at the end of the first seed (while its encoder is still open). */
+    private Path report;
 
     public Demo(Options options, PrintStream log) {
         this.options = options;
@@ -168,10 +177,7 @@ public final class Demo {
         metrics.put("models", models);
         metrics.put("seconds", (System.nanoTime() - t0) / 1e9);
         AtomicFiles.writeString(options.out().resolve("metrics.json"), RunFolder.json().writeValueAsString(metrics));
-        Path ecrlRun = runDir("ecrl");
-        Path index = org.ecrl4j.report.RunReport.write(new org.ecrl4j.report.RunReport.Options(ecrlRun,
-                ecrlRun.resolve(REPORT_FEATURES), runDir("base"), org.ecrl4j.report.VideoEvidence.NONE, 500,
-                new org.ecrl4j.report.Tsne.Options(30, 1000, 200, options.seeds().get(0))), log);
+        Path index = report;
         metrics.put("report", index.toAbsolutePath().toString());
         log.println("report of the ECRL run (seed " + options.seeds().get(0) + ") against base: " + index.toAbsolutePath());
         return metrics;
@@ -207,6 +213,9 @@ public final class Demo {
             PooledClassifier plus = stage1(manager, classes, train, val, swapped, seed);
             results.put("ecrl-plus", head(plus, manager, store, HeadConfig.named("ecrl-plus"), SplitOptions.PLUS,
                     options.swap() > 0, classes, seed, null));
+            if (report) {
+                this.report = writeReport(base, manager, store, seed);
+            }
         }
         for (var e : results.entrySet()) {
             StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "  %-10s", e.getKey()));
@@ -256,6 +265,37 @@ public final class Demo {
             }
         }
         return out;
+    }
+
+    /**
+     * The report of the ECRL run against the base run, with the frames, Grad-CAM maps and saliency
+     * split of the chosen iid videos: both heads sit on base's frozen encoder (M_v = M_s = M_c), the
+     * rows of the test features are {@code store.split("iid")} split with {@link SplitOptions#PAPER}.
+     * Only the few chosen videos are split and explained. Runs after all training of the seed and
+     * draws no random numbers, so the demo's numbers do not depend on it.
+     */
+    private Path writeReport(PooledClassifier base, NDManager manager, ClipStore store, long seed) {
+        Path ecrlRun = runDir("ecrl");
+        Path baseRun = runDir("base");
+        List<StoredClip> iid = store.split("iid");
+        Encoders shared = Encoders.of(base.encoder(), EncoderSharing.SHARED, manager);
+        try (HeadModel ecrl = loadHead(ecrlRun); HeadModel plain = loadHead(baseRun)) {
+            ClipEvidence.ClipSource source = i -> i < iid.size()
+                    ? Optional.of(new ClipEvidence.NamedClip(iid.get(i).sample().path().toString(),
+                            ClipBatches.split(iid.get(i), SplitOptions.PAPER)))
+                    : Optional.empty();
+            VideoEvidence evidence = new ClipEvidence(source, ClipEvidence.head(shared, plain),
+                    ClipEvidence.head(shared, ecrl), manager, "the iid split has fewer videos than the test features");
+            return RunReport.write(new RunReport.Options(ecrlRun, ecrlRun.resolve(REPORT_FEATURES), baseRun, evidence,
+                    500, new Tsne.Options(30, 1000, 200, seed)), log);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("Cannot write the report of " + ecrlRun + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static HeadModel loadHead(Path run) throws IOException {
+        RunFolder.RunConfig c = RunFolder.readConfig(run);
+        return HeadModel.load(run, c.head(), c.shape());
     }
 
     /** The test features saved beside each reported run, for {@code ecrl4j report --features}. */
