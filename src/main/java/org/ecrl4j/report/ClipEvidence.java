@@ -65,15 +65,24 @@ public final class ClipEvidence implements VideoEvidence {
      * A trained head of any configuration (ECRL, {@code base}, ...) over the three streams' encoders:
      * Grad-CAM explains M_v, whose per-frame features F_v it differentiates; the clip's F_s and F_c
      * go through M_s and M_c once, without gradient, and are held fixed. The head runs in inference
-     * mode; its logits for a clip equal {@link HeadModel#logits} of the clip's features.
+     * mode; its logits for a clip equal {@link HeadModel#logits} of the clip's features. The map so
+     * shows the evidence the head takes from the whole frames: through fc(mean F_v) and GLCA on F_v
+     * (ECRL's front-door path), not through the branches that read the foreground and background
+     * crops.
      *
      * @throws IllegalArgumentException when M_v is not the built-in backbone (Grad-CAM reads its last
-     *     stage) or the encoders' d is not the head's
+     *     stage), the encoders' d is not the head's, or the head's logits do not read F_v at all
+     *     (e.g. ecrl-plus, whose GLCA reads S: its map would be empty)
      */
     public static CamModel head(Encoders encoders, HeadModel model) {
         if (!(encoders.video() instanceof TinyVideoNet net)) {
             throw new IllegalArgumentException("Grad-CAM needs the built-in backbone (TinyVideoNet) as M_v, but this"
                     + " run uses " + encoders.video().describe());
+        }
+        var config = model.config();
+        if (!config.videoLogit() && !(config.frontdoor() && config.glcaStream() == org.ecrl4j.nn.GlcaStream.V)) {
+            throw new IllegalArgumentException("the logits of configuration " + config.name() + " do not read F_v"
+                    + " (no video logit, no GLCA on V), so a Grad-CAM of M_v would be empty");
         }
         if (encoders.featureWidth() != model.shape().width()) {
             throw new IllegalArgumentException("the encoders give d=" + encoders.featureWidth() + " but the head "

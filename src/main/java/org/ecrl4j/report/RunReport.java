@@ -630,7 +630,8 @@ public final class RunReport {
             }
             String file = "gradcam-" + cam[0] + "-" + i + ".png";
             Images.writePng(tmp.resolve(file), Images.strip(over));
-            figure(file, "Grad-CAM of the " + cam[0] + " backbone for its predicted class (red: most evidence)");
+            figure(file, "Grad-CAM of the " + (cam[0].equals("base") ? "base" : "ECRL") + " model's M_v for its"
+                    + " predicted class, through the paths that read the whole frames (red: most evidence)");
         }
         if (p.split() != null) {
             var s = p.split();
