@@ -80,6 +80,11 @@ public final class ReportCommand implements Callable<Integer> {
             }
             return 0;
         }
+        if (data != null && features == null) {
+            throw new IllegalArgumentException("--data " + data + " needs a run trained from videos, but " + run
+                    + " has no " + VideoPipeline.FILE + " (it was trained on cached features, whose rows do not name"
+                    + " their videos); pass --features TEST.npz for the figures without frames");
+        }
         if (split != null && data == null) {
             throw new IllegalArgumentException("--split " + split + " needs --data ANNOTATIONS");
         }
