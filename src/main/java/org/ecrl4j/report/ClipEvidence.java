@@ -48,6 +48,12 @@ public final class ClipEvidence implements VideoEvidence {
             throw new IllegalArgumentException("Grad-CAM needs the built-in backbone, got "
                     + classifier.encoder().describe());
         }
+        return of(net, (clip, manager) -> GradCam.pooled(classifier));
+    }
+
+    /** A model from its backbone and the head it gives a clip. */
+    private static CamModel of(TinyVideoNet net, java.util.function.BiFunction<SplitClip, NDManager,
+            GradCam.FeatureHead> head) {
         return new CamModel() {
             @Override
             public TinyVideoNet backbone() {
@@ -56,7 +62,7 @@ public final class ClipEvidence implements VideoEvidence {
 
             @Override
             public GradCam.FeatureHead head(SplitClip clip, NDManager manager) {
-                return GradCam.pooled(classifier);
+                return head.apply(clip, manager);
             }
         };
     }
@@ -88,25 +94,17 @@ public final class ClipEvidence implements VideoEvidence {
             throw new IllegalArgumentException("the encoders give d=" + encoders.featureWidth() + " but the head "
                     + model.config().name() + " was trained on d=" + model.shape().width());
         }
-        return new CamModel() {
-            @Override
-            public TinyVideoNet backbone() {
-                return net;
-            }
-
-            @Override
-            public GradCam.FeatureHead head(SplitClip clip, NDManager manager) {
-                NDArray fs = fixed(encoders.foreground(), clip.foreground(), manager); // (1, T, d)
-                NDArray fc = fixed(encoders.background(), clip.background(), manager);
-                return (store, fv) -> {
-                    NDArray logits = model.head().forward(store, new NDList(fv, fs, fc), false).get("logits");
-                    if (logits == null) {
-                        throw new IllegalStateException("head " + model.config().name() + " gave no logits");
-                    }
-                    return logits;
-                };
-            }
-        };
+        return of(net, (clip, manager) -> {
+            NDArray fs = fixed(encoders.foreground(), clip.foreground(), manager); // (1, T, d)
+            NDArray fc = fixed(encoders.background(), clip.background(), manager);
+            return (store, fv) -> {
+                NDArray logits = model.head().forward(store, new NDList(fv, fs, fc), false).get("logits");
+                if (logits == null) {
+                    throw new IllegalStateException("head " + model.config().name() + " gave no logits");
+                }
+                return logits;
+            };
+        });
     }
 
     /** The features of one stream as a leaf array (no gradient reaches the encoder). */

@@ -121,10 +121,7 @@ class ReportVideoCommandTest {
         int checked = 0;
         while (m.find()) {
             int i = Integer.parseInt(m.group(1));
-            long y = mine.labels()[i];
-            String expected = (ecrlPred[i] == y) == (basePred[i] == y) ? (ecrlPred[i] == y ? "both right" : "both wrong")
-                    : ecrlPred[i] == y ? "only ECRL right" : "only base right";
-            assertEquals(expected, m.group(2), "video " + i);
+            assertEquals(ReportCommandTest.caseOf(ecrlPred, basePred, mine.labels(), i), m.group(2), "video " + i);
             checked++;
         }
         assertEquals(rows.size(), checked);
