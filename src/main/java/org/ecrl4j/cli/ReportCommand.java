@@ -1,10 +1,13 @@
 package org.ecrl4j.cli;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.ecrl4j.report.RunReport;
 import org.ecrl4j.report.Tsne;
+import org.ecrl4j.pipeline.VideoPipeline;
 import org.ecrl4j.report.VideoEvidence;
+import org.ecrl4j.report.VideoReportInputs;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -13,7 +16,10 @@ import picocli.CommandLine.Option;
 @Command(name = "report", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Write RUN_DIR/report/index.html: configuration and provenance, metrics, training curves,",
             "confusion matrices and, with --features, the paper's figures (Fig. 5 t-SNE before/after the",
-            "intervention, Fig. 7 top-3 classes, Fig. 6 frame weights and attention). Readable offline."})
+            "intervention, Fig. 7 top-3 classes, Fig. 6 frame weights and attention). Readable offline.",
+            "For a run trained from videos, --data ANNOTATIONS replaces --features: the test videos go through",
+            "the run's own pipeline (and --compare's through its own), and the chosen videos get their frames,",
+            "the Grad-CAM of base and ECRL and the saliency split."})
 public final class ReportCommand implements Callable<Integer> {
     @Option(names = "--run", required = true, paramLabel = "RUN_DIR", description = "folder written by ecrl4j train")
     Path run;
@@ -26,8 +32,16 @@ public final class ReportCommand implements Callable<Integer> {
 
     @Option(names = "--data", paramLabel = "ANNOTATIONS",
             description = "annotations of the test videos, for frames, Grad-CAM and the saliency split"
-                    + " (needs runs trained from videos; not available for feature-only runs yet)")
+                    + " (runs trained from videos with ecrl4j train --data)")
     Path data;
+
+    @Option(names = "--split", paramLabel = "S",
+            description = "split of --data to report (default: iid, else test, else the first split that is not"
+                    + " train or val)")
+    String split;
+
+    @Option(names = "--workers", paramLabel = "N", description = "decoding threads for --data (default: all cores)")
+    Integer workers;
 
     @Option(names = "--tsne-points", defaultValue = "500", paramLabel = "N",
             description = "at most N test videos in the t-SNE (default: ${DEFAULT-VALUE})")
@@ -48,6 +62,32 @@ public final class ReportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         threads.apply();
+        boolean videoRun = Files.isRegularFile(run.resolve(VideoPipeline.FILE));
+        if (data != null && videoRun) {
+            if (features != null) {
+                throw new IllegalArgumentException("--features " + features + " and --data " + data + " were both given;"
+                        + " for a run trained from videos the report extracts the test features of --data itself (it"
+                        + " must know the video behind each row): drop --features");
+            }
+            int w = workers == null ? Runtime.getRuntime().availableProcessors() : workers;
+            if (w < 1) {
+                throw new IllegalArgumentException("--workers must be >= 1, got " + w);
+            }
+            try (VideoReportInputs in = VideoReportInputs.prepare(run, compare, data, split, w, System.err)) {
+                Path index = RunReport.write(new RunReport.Options(run, in.features(), compare, in.compareFeatures(),
+                        in.evidence(), tsnePoints, new Tsne.Options(perplexity, iterations, 200, seed)), System.err);
+                System.out.println(index.toAbsolutePath());
+            }
+            return 0;
+        }
+        if (data != null && features == null) {
+            throw new IllegalArgumentException("--data " + data + " needs a run trained from videos, but " + run
+                    + " has no " + VideoPipeline.FILE + " (it was trained on cached features, whose rows do not name"
+                    + " their videos); pass --features TEST.npz for the figures without frames");
+        }
+        if (split != null && data == null) {
+            throw new IllegalArgumentException("--split " + split + " needs --data ANNOTATIONS");
+        }
         if (compare != null && features == null) {
             throw new IllegalArgumentException("--compare " + compare + " needs --features TEST.npz: the runs are"
                     + " compared on test features");
@@ -62,8 +102,9 @@ public final class ReportCommand implements Callable<Integer> {
 
                 @Override
                 public String unavailableReason() {
-                    return "--data " + data + " was given, but " + run + " was trained on cached features, which do"
-                            + " not record which video each row came from; frames need a run trained from videos";
+                    return "--data " + data + " was given, but " + run + " was trained on cached features (it has no "
+                            + VideoPipeline.FILE + "), which do not record which video each row came from; frames and"
+                            + " Grad-CAM need a run trained from videos (ecrl4j train --data)";
                 }
             };
         }

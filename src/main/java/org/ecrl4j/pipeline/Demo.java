@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import org.ecrl4j.data.DatasetReaders;
 import org.ecrl4j.data.FeatureSet;
 import org.ecrl4j.data.VideoSample;
@@ -22,6 +23,10 @@ import org.ecrl4j.nn.backbone.Encoders;
 import org.ecrl4j.nn.backbone.PooledClassifier;
 import org.ecrl4j.nn.backbone.VideoEncoder;
 import org.ecrl4j.saliency.SaliencyMap;
+import org.ecrl4j.report.ClipEvidence;
+import org.ecrl4j.report.RunReport;
+import org.ecrl4j.report.Tsne;
+import org.ecrl4j.report.VideoEvidence;
 import org.ecrl4j.saliency.SplitOptions;
 import org.ecrl4j.video.RgbFrame;
 import org.ecrl4j.synth.BenchmarkPlan;
@@ -101,6 +106,10 @@ public final class Demo {
 
     private final Options options;
     private final PrintStream log;
+    /** The report written at the end of the first seed (while its encoder is still open). */
+    private Path report;
+    /** The encoders of the first seed's reported runs (by run name), for the report's Grad-CAM. */
+    private final Map<String, Encoders> reportEncoders = new LinkedHashMap<>();
 
     public Demo(Options options, PrintStream log) {
         this.options = options;
@@ -196,13 +205,10 @@ public final class Demo {
         metrics.put("models", models);
         metrics.put("seconds", (System.nanoTime() - t0) / 1e9);
         AtomicFiles.writeString(options.out().resolve("metrics.json"), RunFolder.json().writeValueAsString(metrics));
-        if (!options.models().contains("ecrl")) {
+        if (report == null) {
             return metrics;
         }
-        Path ecrlRun = runDir("ecrl");
-        Path index = org.ecrl4j.report.RunReport.write(new org.ecrl4j.report.RunReport.Options(ecrlRun,
-                ecrlRun.resolve(REPORT_FEATURES), runDir("base"), org.ecrl4j.report.VideoEvidence.NONE, 500,
-                new org.ecrl4j.report.Tsne.Options(30, 1000, 200, options.seeds().get(0))), log);
+        Path index = report;
         metrics.put("report", index.toAbsolutePath().toString());
         log.println("report of the ECRL run (seed " + options.seeds().get(0) + ") against base: " + index.toAbsolutePath());
         return metrics;
@@ -250,6 +256,9 @@ public final class Demo {
                 Encoders plusEncoders = Encoders.of(plus.encoder(), EncoderSharing.SHARED, manager);
                 results.put("ecrl-plus", head(plusEncoders, manager, store, HeadConfig.named("ecrl-plus"),
                         SplitOptions.PLUS, options.swap() > 0, classes, seed, null));
+            }
+            if (models.contains("ecrl") && seed == options.seeds().get(0)) {
+                this.report = writeReport(manager, store, seed);
             }
         }
         for (var e : results.entrySet()) {
@@ -343,6 +352,7 @@ public final class Demo {
             }
             if (runDir != null) {
                 saveRun(runDir, model, r, out, store.classes(), seed);
+                reportEncoders.put(runDir.getFileName().toString(), encoders);
             }
         }
         return out;
@@ -355,6 +365,40 @@ public final class Demo {
             copies.put(d, d.copy(manager));
         }
         return Encoders.of(copies.get(e.video()), copies.get(e.foreground()), copies.get(e.background()));
+    }
+
+    /**
+     * The report of the ECRL run against the base run, with the frames, Grad-CAM maps and saliency
+     * split of the chosen iid videos: each head with the encoders it was trained with (base: base's
+     * encoder for every stream; ecrl: base's as M_v, with its own M_s and M_c when separate), each
+     * scored on its own features; the rows of the test features are {@code store.split("iid")} split
+     * with {@link SplitOptions#PAPER}. Only the few chosen videos are split and explained. Runs after
+     * all training of the seed and draws no random numbers, so the demo's numbers do not depend on it.
+     */
+    private Path writeReport(NDManager manager, ClipStore store, long seed) {
+        Path ecrlRun = runDir("ecrl");
+        Path baseRun = runDir("base");
+        List<StoredClip> iid = store.split("iid");
+        Encoders ecrlEncoders = reportEncoders.get("ecrl");
+        Encoders baseEncoders = reportEncoders.get("base");
+        try (HeadModel ecrl = loadHead(ecrlRun); HeadModel plain = loadHead(baseRun)) {
+            ClipEvidence.ClipSource source = i -> i < iid.size()
+                    ? Optional.of(new ClipEvidence.NamedClip(iid.get(i).sample().path().toString(),
+                            ClipBatches.split(iid.get(i), SplitOptions.PAPER)))
+                    : Optional.empty();
+            VideoEvidence evidence = new ClipEvidence(source, ClipEvidence.head(baseEncoders, plain),
+                    ClipEvidence.head(ecrlEncoders, ecrl), manager, "the iid split has fewer videos than the test features");
+            // Each run is scored on its own features of the iid videos (ecrl's encoders are its own).
+            return RunReport.write(new RunReport.Options(ecrlRun, ecrlRun.resolve(REPORT_FEATURES), baseRun,
+                    baseRun.resolve(REPORT_FEATURES), evidence, 500, new Tsne.Options(30, 1000, 200, seed)), log);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("Cannot write the report of " + ecrlRun + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static HeadModel loadHead(Path run) throws IOException {
+        RunFolder.RunConfig c = RunFolder.readConfig(run);
+        return HeadModel.load(run, c.head(), c.shape());
     }
 
     /** The test features saved beside each reported run, for {@code ecrl4j report --features}. */

@@ -85,6 +85,25 @@ public final class VideoEvaluation implements AutoCloseable {
         return pipeline;
     }
 
+    /** The run's frozen encoders M_v, M_s, M_c (owned by this object). */
+    public Encoders encoders() {
+        return encoders;
+    }
+
+    /** The run's head (owned by this object). */
+    public HeadModel model() {
+        return model;
+    }
+
+    /**
+     * Features of videos through the run's pipeline, with the videos kept and those skipped: the
+     * features are in the order of {@code samples}, less the skipped ones.
+     */
+    public VideoFeatures.Result extract(List<VideoSample> samples, int workers, Consumer<String> progress) {
+        return VideoFeatures.extractAll(samples, config.classes(), encoders, manager, pipeline.saliency(),
+                pipeline.settings(), workers, progress);
+    }
+
     /**
      * Evaluates the run on the given splits of a dataset (all but train, train-unbiased and val when
      * {@code splits} is empty); adds the bias metrics of BENCHMARK.md when the four benchmark test

@@ -1,14 +1,18 @@
 package org.ecrl4j.report;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.training.ParameterStore;
 import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
+import org.ecrl4j.nn.backbone.Encoders;
 import org.ecrl4j.nn.backbone.PooledClassifier;
 import org.ecrl4j.nn.backbone.TinyVideoNet;
 import org.ecrl4j.pipeline.ClipBatches;
 import org.ecrl4j.saliency.SplitClip;
+import org.ecrl4j.train.HeadModel;
 
 /**
  * {@link VideoEvidence} from split clips: the frames and saliency split of each chosen test video,
@@ -44,6 +48,12 @@ public final class ClipEvidence implements VideoEvidence {
             throw new IllegalArgumentException("Grad-CAM needs the built-in backbone, got "
                     + classifier.encoder().describe());
         }
+        return of(net, (clip, manager) -> GradCam.pooled(classifier));
+    }
+
+    /** A model from its backbone and the head it gives a clip. */
+    private static CamModel of(TinyVideoNet net, java.util.function.BiFunction<SplitClip, NDManager,
+            GradCam.FeatureHead> head) {
         return new CamModel() {
             @Override
             public TinyVideoNet backbone() {
@@ -52,9 +62,57 @@ public final class ClipEvidence implements VideoEvidence {
 
             @Override
             public GradCam.FeatureHead head(SplitClip clip, NDManager manager) {
-                return GradCam.pooled(classifier);
+                return head.apply(clip, manager);
             }
         };
+    }
+
+    /**
+     * A trained head of any configuration (ECRL, {@code base}, ...) over the three streams' encoders:
+     * Grad-CAM explains M_v, whose per-frame features F_v it differentiates; the clip's F_s and F_c
+     * go through M_s and M_c once, without gradient, and are held fixed. The head runs in inference
+     * mode; its logits for a clip equal {@link HeadModel#logits} of the clip's features. The map so
+     * shows the evidence the head takes from the whole frames: through fc(mean F_v) and GLCA on F_v
+     * (ECRL's front-door path), not through the branches that read the foreground and background
+     * crops.
+     *
+     * @throws IllegalArgumentException when M_v is not the built-in backbone (Grad-CAM reads its last
+     *     stage), the encoders' d is not the head's, or the head's logits do not read F_v at all
+     *     (e.g. ecrl-plus, whose GLCA reads S: its map would be empty)
+     */
+    public static CamModel head(Encoders encoders, HeadModel model) {
+        if (!(encoders.video() instanceof TinyVideoNet net)) {
+            throw new IllegalArgumentException("Grad-CAM needs the built-in backbone (TinyVideoNet) as M_v, but this"
+                    + " run uses " + encoders.video().describe());
+        }
+        var config = model.config();
+        if (!config.videoLogit() && !(config.frontdoor() && config.glcaStream() == org.ecrl4j.nn.GlcaStream.V)) {
+            throw new IllegalArgumentException("the logits of configuration " + config.name() + " do not read F_v"
+                    + " (no video logit, no GLCA on V), so a Grad-CAM of M_v would be empty");
+        }
+        if (encoders.featureWidth() != model.shape().width()) {
+            throw new IllegalArgumentException("the encoders give d=" + encoders.featureWidth() + " but the head "
+                    + model.config().name() + " was trained on d=" + model.shape().width());
+        }
+        return of(net, (clip, manager) -> {
+            NDArray fs = fixed(encoders.foreground(), clip.foreground(), manager); // (1, T, d)
+            NDArray fc = fixed(encoders.background(), clip.background(), manager);
+            return (store, fv) -> {
+                NDArray logits = model.head().forward(store, new NDList(fv, fs, fc), false).get("logits");
+                if (logits == null) {
+                    throw new IllegalStateException("head " + model.config().name() + " gave no logits");
+                }
+                return logits;
+            };
+        });
+    }
+
+    /** The features of one stream as a leaf array (no gradient reaches the encoder). */
+    private static NDArray fixed(org.ecrl4j.nn.backbone.VideoEncoder encoder, List<org.ecrl4j.video.RgbFrame> frames,
+            NDManager manager) {
+        NDArray f = encoder.encode(new ParameterStore(manager, false), ClipBatches.toArray(manager, List.of(frames)),
+                false);
+        return manager.create(f.toFloatArray(), f.getShape());
     }
 
     private final ClipSource source;
@@ -62,6 +120,7 @@ public final class ClipEvidence implements VideoEvidence {
     private final CamModel ecrl;
     private final NDManager manager;
     private final String reason;
+    private final String camNote;
 
     /**
      * @param base model for the base Grad-CAM, or null
@@ -70,11 +129,25 @@ public final class ClipEvidence implements VideoEvidence {
      * @param reason shown when a video is not available
      */
     public ClipEvidence(ClipSource source, CamModel base, CamModel ecrl, NDManager manager, String reason) {
+        this(source, base, ecrl, manager, reason, null);
+    }
+
+    /**
+     * @param camNote shown once in the report, e.g. why a model has no Grad-CAM; null for none
+     */
+    public ClipEvidence(ClipSource source, CamModel base, CamModel ecrl, NDManager manager, String reason,
+            String camNote) {
         this.source = source;
         this.base = base;
         this.ecrl = ecrl;
         this.manager = manager;
         this.reason = reason;
+        this.camNote = camNote;
+    }
+
+    @Override
+    public String camNote() {
+        return camNote;
     }
 
     @Override

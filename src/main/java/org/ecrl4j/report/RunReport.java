@@ -52,13 +52,24 @@ public final class RunReport {
      * @param run the run folder (ECRL, or any configuration)
      * @param features test features, or null (then no t-SNE, top-3 or frame figures)
      * @param compare a base run folder to compare against, or null
+     * @param compareFeatures the compared run's own test features (the same videos in the same order,
+     *     through its own encoders), or null when it reads {@code features} too (heads on one frozen
+     *     encoder, or runs trained on one feature file)
      * @param evidence frames, Grad-CAM and saliency of the test videos ({@link VideoEvidence#NONE} if none)
      * @param maxPoints at most this many test videos in the t-SNE (a seeded random subset)
      * @param tsne t-SNE settings
      */
-    public record Options(Path run, Path features, Path compare, VideoEvidence evidence, int maxPoints,
-            Tsne.Options tsne) {
+    public record Options(Path run, Path features, Path compare, Path compareFeatures, VideoEvidence evidence,
+            int maxPoints, Tsne.Options tsne) {
+        /** Both runs read {@code features}. */
+        public Options(Path run, Path features, Path compare, VideoEvidence evidence, int maxPoints, Tsne.Options tsne) {
+            this(run, features, compare, null, evidence, maxPoints, tsne);
+        }
+
         public Options {
+            if (compareFeatures != null && (compare == null || features == null)) {
+                throw new IllegalArgumentException("compareFeatures needs a compared run and the run's own features");
+            }
             if (run == null) {
                 throw new IllegalArgumentException("A report needs a run folder");
             }
@@ -96,9 +107,20 @@ public final class RunReport {
         ObjectNode metrics = RunFolder.readMetrics(run);
         RunFolder.RunConfig baseConfig = options.compare() == null ? null : RunFolder.readConfig(options.compare());
         FeatureSet test = null;
+        FeatureSet baseTest = null;
         if (options.features() != null) {
             log.println("report: loading " + options.features());
             test = FeatureSet.load(options.features());
+            baseTest = test;
+            if (options.compareFeatures() != null) {
+                log.println("report: loading " + options.compareFeatures());
+                baseTest = FeatureSet.load(options.compareFeatures());
+                if (baseTest.count() != test.count() || !java.util.Arrays.equals(baseTest.labels(), test.labels())) {
+                    throw new IllegalArgumentException(options.compareFeatures() + " holds " + baseTest.count()
+                            + " videos but " + options.features() + " holds " + test.count() + " (or their labels"
+                            + " differ); the compared run's features must be of the same videos in the same order");
+                }
+            }
         }
         Path target = run.resolve(FOLDER);
         tmp = Files.createTempDirectory(run, ".report-");
@@ -108,7 +130,7 @@ public final class RunReport {
             configSection(config, baseConfig);
             metricsSection(metrics);
             curvesSection(metrics);
-            Outputs out = test == null ? null : outputs(config, baseConfig, test);
+            Outputs out = test == null ? null : outputs(config, baseConfig, test, baseTest);
             confusionSection(metrics, out, test, classes);
             tsneSection(out, test, classes, config, baseConfig);
             Map<CaseSelection.Case, Integer> chosen = top3Section(out, test, classes, config, baseConfig);
@@ -125,29 +147,31 @@ public final class RunReport {
     /** Outputs of the ECRL run and of the base run on the test features. */
     private record Outputs(Map<String, float[]> ecrl, Map<String, float[]> base, int classes) {}
 
-    private Outputs outputs(RunFolder.RunConfig config, RunFolder.RunConfig baseConfig, FeatureSet test)
-            throws IOException {
+    private Outputs outputs(RunFolder.RunConfig config, RunFolder.RunConfig baseConfig, FeatureSet test,
+            FeatureSet baseTest) throws IOException {
         int l = config.shape().classes();
         if (test.classesSeen() > l) {
             throw new IllegalArgumentException(options.features() + ": labels go up to " + (test.classesSeen() - 1)
                     + " but the run was trained for " + l + " classes");
         }
-        Map<String, float[]> ecrl = runOutputs(options.run(), config, test);
+        Map<String, float[]> ecrl = runOutputs(options.run(), config, test, options.features());
         Map<String, float[]> base = null;
         if (baseConfig != null) {
             if (baseConfig.shape().classes() != l) {
                 throw new IllegalArgumentException(options.compare() + " was trained for " + baseConfig.shape().classes()
                         + " classes, " + options.run() + " for " + l + "; compare runs of the same dataset");
             }
-            base = runOutputs(options.compare(), baseConfig, test);
+            Path file = options.compareFeatures() != null ? options.compareFeatures() : options.features();
+            base = runOutputs(options.compare(), baseConfig, baseTest, file);
         }
         return new Outputs(ecrl, base, l);
     }
 
-    private Map<String, float[]> runOutputs(Path dir, RunFolder.RunConfig config, FeatureSet test) throws IOException {
+    private Map<String, float[]> runOutputs(Path dir, RunFolder.RunConfig config, FeatureSet test, Path file)
+            throws IOException {
         log.println("report: running " + config.head().name() + " (" + dir + ") on " + test.count() + " test videos");
         try (HeadModel model = HeadModel.load(dir, config.head(), config.shape())) {
-            model.checkCompatible(test, options.features().toString());
+            model.checkCompatible(test, file.toString());
             List<String> names = new ArrayList<>(List.of("logits", "pooled_v"));
             for (String n : List.of("F_cc", "F_fd", "w_s", "w_c", "a_local")) {
                 if (has(config, n)) {
@@ -234,6 +258,9 @@ public final class RunReport {
         }
         if (options.features() != null) {
             rows.put("test features", options.features().toAbsolutePath().toString());
+        }
+        if (options.compareFeatures() != null) {
+            rows.put("compared run's test features", options.compareFeatures().toAbsolutePath().toString());
         }
         html.append("<table>\n");
         rows.forEach((k, v) -> html.append("<tr><th>").append(Svg.esc(k)).append("</th><td>").append(Svg.esc(v))
@@ -421,7 +448,6 @@ public final class RunReport {
         for (int i = 0; i < subset.length; i++) {
             labels[i] = (int) test.labels()[subset[i]];
         }
-        int d = test.width();
         Map<String, float[]> before = out.base() != null ? out.base() : out.ecrl();
         String beforeName = out.base() != null ? baseConfig.head().name() : config.head().name();
         List<Object[]> todo = new ArrayList<>();
@@ -445,6 +471,7 @@ public final class RunReport {
                 .append("</p>\n<div class=\"figs\">\n");
         for (Object[] t : todo) {
             float[] flat = (float[]) t[2];
+            int d = flat.length / test.count(); // the compared run may have its own width
             double[][] x = new double[subset.length][d];
             for (int i = 0; i < subset.length; i++) {
                 for (int k = 0; k < d; k++) {
@@ -535,6 +562,10 @@ public final class RunReport {
         }
         int t = test.frames();
         boolean anyPanel = false;
+        String camNote = options.evidence().camNote();
+        if (camNote != null) {
+            note(camNote);
+        }
         for (Map.Entry<CaseSelection.Case, Integer> e : chosen.entrySet()) {
             int i = e.getValue();
             html.append("<div class=\"video\"><h3>Video #").append(i).append(" — ").append(Svg.esc(e.getKey().label()))
@@ -560,7 +591,16 @@ public final class RunReport {
             if (ccm.isEmpty() && !out.ecrl().containsKey("a_local")) {
                 note("This configuration has neither cross-frame modelling nor GLCA: no frame weights.");
             }
-            Optional<VideoPanel> panel = options.evidence().panel(i);
+            Optional<VideoPanel> panel;
+            try {
+                panel = options.evidence().panel(i);
+            } catch (IOException | RuntimeException ex) {
+                // One unreadable video loses its own panel, not the report.
+                log.println("report: no frames for video #" + i + ": " + ex.getMessage());
+                note("Frames of video #" + i + " are not shown: " + ex.getMessage());
+                anyPanel = true;
+                panel = Optional.empty();
+            }
             if (panel.isPresent()) {
                 anyPanel = true;
                 videoPanel(i, panel.get());
@@ -590,7 +630,8 @@ public final class RunReport {
             }
             String file = "gradcam-" + cam[0] + "-" + i + ".png";
             Images.writePng(tmp.resolve(file), Images.strip(over));
-            figure(file, "Grad-CAM of the " + cam[0] + " backbone for its predicted class (red: most evidence)");
+            figure(file, "Grad-CAM of the " + (cam[0].equals("base") ? "base" : "ECRL") + " model's M_v for its"
+                    + " predicted class, through the paths that read the whole frames (red: most evidence)");
         }
         if (p.split() != null) {
             var s = p.split();

@@ -33,4 +33,12 @@ public interface VideoEvidence {
 
     /** Why frames are missing, shown in the report when {@link #panel} returns empty. */
     String unavailableReason();
+
+    /**
+     * A note shown once above the panels, e.g. why a model has no Grad-CAM (its backbone is not the
+     * built-in one); null when there is nothing to say.
+     */
+    default String camNote() {
+        return null;
+    }
 }

@@ -172,9 +172,7 @@ class ReportCommandTest {
         List<String> cases = new ArrayList<>();
         while (m.find()) {
             int i = Integer.parseInt(m.group(1));
-            long y = set.labels()[i];
-            String expected = (ecrlPred[i] == y) == (basePred[i] == y) ? (ecrlPred[i] == y ? "both right" : "both wrong")
-                    : ecrlPred[i] == y ? "only ECRL right" : "only base right";
+            String expected = caseOf(ecrlPred, basePred, set.labels(), i);
             assertEquals(expected, m.group(2), "video " + i);
             assertTrue(html.contains("<img src=\"top3-" + i + ".svg\""), "Fig. 7 of video " + i);
             cases.add(expected);
@@ -182,12 +180,17 @@ class ReportCommandTest {
         assertEquals(cases.size(), cases.stream().distinct().count(), "one video per case");
         // Every case that occurs in the test set is shown.
         for (int i = 0; i < set.count(); i++) {
-            long y = set.labels()[i];
-            String c = (ecrlPred[i] == y) == (basePred[i] == y) ? (ecrlPred[i] == y ? "both right" : "both wrong")
-                    : ecrlPred[i] == y ? "only ECRL right" : "only base right";
+            String c = caseOf(ecrlPred, basePred, set.labels(), i);
             assertTrue(cases.contains(c), c + " occurs (video " + i + ") but is not shown");
         }
         assertTrue(cases.size() >= 2, "ECRL and an untrained base differ on some video: " + cases);
+    }
+
+    /** The Fig. 7 case of video i given both runs' predictions. */
+    static String caseOf(int[] ecrlPred, int[] basePred, long[] labels, int i) {
+        long y = labels[i];
+        return (ecrlPred[i] == y) == (basePred[i] == y) ? (ecrlPred[i] == y ? "both right" : "both wrong")
+                : ecrlPred[i] == y ? "only ECRL right" : "only base right";
     }
 
     static int[] predictions(Path runDir, FeatureSet set) throws Exception {

@@ -36,6 +36,24 @@ class DemoTest {
         assertTrue(java.nio.file.Files.isRegularFile(index), "the demo ends with the ECRL report");
         String html = java.nio.file.Files.readString(index);
         assertTrue(html.contains("ecrl") && html.contains("base"), "report compares ECRL with base");
+        // Fig. 6 has, for every chosen iid video, its frames, the Grad-CAM of base and of ECRL and the
+        // saliency split, each a valid PNG of T = 8 tiles referenced from the page.
+        java.util.regex.Matcher video = java.util.regex.Pattern.compile("<h3>Video #(\\d+) — ").matcher(html);
+        int videos = 0;
+        while (video.find()) {
+            videos++;
+            for (String f : List.of("frames-", "gradcam-base-", "gradcam-ecrl-", "split-saliency-", "split-foreground-",
+                    "split-background-")) {
+                String file = f + video.group(1) + ".png";
+                assertTrue(html.contains("<img src=\"" + file + "\""), file + " not referenced");
+                java.awt.image.BufferedImage img = javax.imageio.ImageIO.read(index.resolveSibling(file).toFile());
+                assertTrue(img != null, file + " is not a PNG");
+                assertEquals(8 * 96 + 7 * 2, img.getWidth(), file + ": 8 frames of 24 px scaled x4, 2-pixel gaps");
+            }
+        }
+        assertTrue(videos >= 1, "no chosen video in the demo report");
+        assertTrue(!html.contains("Frames, Grad-CAM and the saliency split are not shown"), "frames are shown");
+        assertTrue(progress.contains(index.toAbsolutePath().toString()), "the demo prints the report's path: " + progress);
         assertEquals(2, m.get("seeds").size());
         assertEquals(24, m.at("/benchmark/size").asInt());
         assertEquals(0.5, m.get("chance").asDouble(), 1e-12);
