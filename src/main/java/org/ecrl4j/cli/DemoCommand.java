@@ -9,7 +9,6 @@ import java.util.concurrent.Callable;
 import org.ecrl4j.pipeline.Demo;
 import org.ecrl4j.train.TrainOptions;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Runs the built-in benchmark end to end. */
@@ -26,7 +25,7 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--quick", description = "one seed (about a third of the time)")
     boolean quick;
 
-    @Option(names = "--stage1-epochs", defaultValue = "30", paramLabel = "E", description = "stage-1 epochs (default: ${DEFAULT-VALUE})")
+    @Option(names = "--stage1-epochs", defaultValue = "25", paramLabel = "E", description = "stage-1 epochs (default: ${DEFAULT-VALUE})")
     int stage1Epochs;
 
     @Option(names = "--head-epochs", defaultValue = "20", paramLabel = "E", description = "head epochs (default: ${DEFAULT-VALUE})")
@@ -56,11 +55,14 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--swap", defaultValue = "1.0", paramLabel = "P", description = "background swap probability of ecrl-plus (default: ${DEFAULT-VALUE})")
     double swap;
 
-    @Mixin ThreadsOption threads;
+    @Option(names = "--threads", defaultValue = "2", paramLabel = "N",
+            description = "libtorch threads (default: ${DEFAULT-VALUE}, both cores of a 2-core machine; results"
+                    + " depend on the count)")
+    int threads;
 
     @Override
     public Integer call() throws Exception {
-        threads.apply();
+        ThreadsOption.apply(threads);
         int n = quick ? 1 : seeds;
         if (n < 1) {
             throw new IllegalArgumentException("--seeds must be >= 1, got " + seeds);

@@ -13,9 +13,13 @@ public final class ThreadsOption {
 
     /** Sets the engine's thread counts; call before the first tensor operation. */
     public void apply() {
+        apply(threads);
+    }
+
+    /** Sets libtorch's intra-op threads to {@code threads} (one inter-op thread). */
+    static void apply(int threads) {
         if (threads < 1) {
-            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-                    "--threads must be >= 1, got " + threads);
+            throw new IllegalArgumentException("--threads must be >= 1, got " + threads);
         }
         System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
         System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
