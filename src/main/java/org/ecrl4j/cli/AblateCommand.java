@@ -38,7 +38,7 @@ public final class AblateCommand implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "ablate-out", paramLabel = "DIR", description = "output folder (default: ${DEFAULT-VALUE})")
     Path out;
 
-    @Option(names = "--stage1-epochs", defaultValue = "30", paramLabel = "E", description = "stage-1 epochs (default: ${DEFAULT-VALUE})")
+    @Option(names = "--stage1-epochs", defaultValue = "25", paramLabel = "E", description = "stage-1 epochs (default: ${DEFAULT-VALUE})")
     int stage1Epochs;
 
     @Option(names = "--head-epochs", defaultValue = "20", paramLabel = "E", description = "head epochs (default: ${DEFAULT-VALUE})")
@@ -61,6 +61,11 @@ public final class AblateCommand implements Callable<Integer> {
             description = "channel widths of the built-in backbone (default: ${DEFAULT-VALUE})")
     List<Integer> widths;
 
+    @Option(names = "--encoders", defaultValue = "separate", paramLabel = "separate|shared",
+            description = "rows that read S and C on the plain stage 1: separate encoders as in the paper (M_s and M_c"
+                    + " trained on their own stream) or the plain classifier's encoder for all (default: ${DEFAULT-VALUE})")
+    String encoders;
+
     @Mixin ThreadsOption threads;
 
     @Override
@@ -78,6 +83,10 @@ public final class AblateCommand implements Callable<Integer> {
         if (!Files.exists(data)) {
             throw new IllegalArgumentException("No such file or folder: " + data + "; pass a benchmark folder or annotation file to --data");
         }
+        if (!encoders.equals("separate") && !encoders.equals("shared")) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--encoders must be separate or shared, got '" + encoders + "'");
+        }
         threads.apply();
         List<Long> seedList = new ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -86,7 +95,7 @@ public final class AblateCommand implements Callable<Integer> {
         TrainOptions stage1 = new TrainOptions(stage1Epochs, 8, 2e-3f, 1e-3f, TrainOptions.Schedule.COSINE, 4, 0.1f, 0, true);
         TrainOptions head = new TrainOptions(headEpochs, 8, 1e-3f, 1e-3f, TrainOptions.Schedule.COSINE, 4, 0.1f, 0, true);
         Ablation.Options options = new Ablation.Options(data, out, t, seedList, frames, size > 0 ? size : benchmarkSize(data),
-                saliency, stage1, head, 2, widths);
+                saliency, stage1, head, 2, widths, encoders.equals("separate"));
         new Ablation(options, System.err).run();
         System.out.println("wrote " + out.resolve("table-" + t + ".md") + " and " + out.resolve("table-" + t + ".csv"));
         return 0;

@@ -21,7 +21,10 @@ import org.ecrl4j.eval.BiasMetrics;
 import org.ecrl4j.eval.Evaluation;
 import org.ecrl4j.nn.BdAttention;
 import org.ecrl4j.nn.HeadConfig;
+import org.ecrl4j.nn.backbone.EncoderSharing;
+import org.ecrl4j.nn.backbone.Encoders;
 import org.ecrl4j.nn.backbone.PooledClassifier;
+import org.ecrl4j.nn.backbone.VideoEncoder;
 import org.ecrl4j.saliency.SplitOptions;
 import org.ecrl4j.train.HeadTrainer;
 import org.ecrl4j.train.HeadModel;
@@ -47,7 +50,11 @@ public final class Ablation {
         /** The plain classifier on whole clips (ECRL's stage 1). */
         PLAIN,
         /** Plain classifier with every training clip's background swapped (base-swap, ecrl-plus). */
-        SWAP_ALWAYS
+        SWAP_ALWAYS,
+        /** M_s of the paper's separate encoders: a plain classifier on the foreground stream S. */
+        FOREGROUND,
+        /** M_c of the paper's separate encoders: a plain classifier on the background stream C. */
+        BACKGROUND
     }
 
     /**
@@ -75,9 +82,12 @@ public final class Ablation {
      * @param head head training options
      * @param threads worker threads for decoding and saliency
      * @param widths channel widths of the built-in backbone
+     * @param separate the rows on the plain stage 1 with the paper's split use separate encoders, as the
+     *     paper does: M_v the plain classifier's, M_s and M_c trained on S and C (else one for all)
      */
     public record Options(Path annotations, Path out, String table, List<Long> seeds, int frames, int size,
-            String saliency, TrainOptions stage1, TrainOptions head, int threads, List<Integer> widths) {}
+            String saliency, TrainOptions stage1, TrainOptions head, int threads, List<Integer> widths,
+            boolean separate) {}
 
     /** The mean and standard deviation over seeds of one row. */
     public record RowResult(String name, Map<String, double[]> acc1, Map<String, double[]> acc5, double[] biasGap) {}
@@ -171,8 +181,15 @@ public final class Ablation {
             try (NDManager manager = NDManager.newBaseManager()) {
                 Map<Stage1, PooledClassifier> encoders = new EnumMap<>(Stage1.class);
                 for (Row r : rows) {
-                    PooledClassifier enc = encoders.computeIfAbsent(r.stage1(),
-                            k -> stage1(manager, l, store, k, seed));
+                    VideoEncoder v = encoders.computeIfAbsent(r.stage1(), k -> stage1(manager, l, store, k, seed))
+                            .encoder();
+                    Encoders enc = Encoders.of(v, EncoderSharing.SHARED, manager);
+                    if (options.separate() && r.stage1() == Stage1.PLAIN && r.split().equals(SplitOptions.PAPER)
+                            && r.head().branch() != org.ecrl4j.nn.Branch.NONE) {
+                        enc = Encoders.of(v,
+                                encoders.computeIfAbsent(Stage1.FOREGROUND, k -> stage1(manager, l, store, k, seed)).encoder(),
+                                encoders.computeIfAbsent(Stage1.BACKGROUND, k -> stage1(manager, l, store, k, seed)).encoder());
+                    }
                     log.printf(Locale.ROOT, "row %s (head %s, stage 1 %s)%n", r.name(), r.head().name(),
                             r.stage1().name().toLowerCase(Locale.ROOT));
                     Map<String, Evaluation> ev = head(enc, manager, store, r, splits, l, seed);
@@ -242,23 +259,26 @@ public final class Ablation {
             case PLAIN -> new EncoderTrainer.Input(ClipBatches.Stream.WHOLE, SplitOptions.PAPER, 0, 10);
             case SWAP_ALWAYS -> new EncoderTrainer.Input(ClipBatches.Stream.WHOLE, SplitOptions.PLUS, 1.0,
                     SplitOptions.PLUS.foregroundThreshold());
+            case FOREGROUND -> new EncoderTrainer.Input(ClipBatches.Stream.FOREGROUND, SplitOptions.PAPER, 0,
+                    SplitOptions.PAPER.foregroundThreshold());
+            case BACKGROUND -> new EncoderTrainer.Input(ClipBatches.Stream.BACKGROUND, SplitOptions.PAPER, 0,
+                    SplitOptions.PAPER.foregroundThreshold());
         };
         log.println("stage 1 (" + kind.name().toLowerCase(Locale.ROOT) + "), seed " + seed);
         return FrozenHeads.stage1(manager, options.widths(), options.frames(), options.size(), classes,
                 store.split("train"), store.split("val"), input, options.stage1().withSeed(seed), log);
     }
 
-    private Map<String, Evaluation> head(PooledClassifier stage1, NDManager manager, ClipStore store, Row row,
+    private Map<String, Evaluation> head(Encoders encoders, NDManager manager, ClipStore store, Row row,
             List<String> splits, int classes, long seed) {
-        var encoder = stage1.encoder();
-        FeatureSet train = FrozenHeads.trainingFeatures(encoder, manager, store, row.split(), row.swappedCopies(), seed);
-        FeatureSet val = FeatureExtractor.extract(encoder, manager, store.split("val"), row.split(), 32);
+        FeatureSet train = FrozenHeads.trainingFeatures(encoders, manager, store, row.split(), row.swappedCopies(), seed);
+        FeatureSet val = VideoFeatures.ofClips(encoders, manager, store.split("val"), row.split(), 32);
         HeadTrainer.Result r = HeadTrainer.train(train, val, row.head(), classes, options.head().withSeed(seed),
                 FrozenHeads.listener(log, options.head().epochs(), 0));
         Map<String, Evaluation> out = new LinkedHashMap<>();
         try (HeadModel model = r.model()) {
             for (String s : splits) {
-                FeatureSet f = FeatureExtractor.extract(encoder, manager, store.split(s), row.split(), 32);
+                FeatureSet f = VideoFeatures.ofClips(encoders, manager, store.split(s), row.split(), 32);
                 out.put(s, Evaluation.of(model.logits(f, 64), f.labels(), classes));
             }
         }

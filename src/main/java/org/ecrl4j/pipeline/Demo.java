@@ -313,11 +313,7 @@ public final class Demo {
 
     private Map<String, Evaluation> head(Encoders stage1, NDManager manager, ClipStore store, HeadConfig config,
             SplitOptions split, boolean swap, int classes, long seed, Path runDir) {
-        FeatureSet train = VideoFeatures.ofClips(stage1, manager, store.split("train"), split, 32);
-        if (swap) {
-            train = FeatureExtractor.concat(train,
-                    VideoFeatures.ofSwappedClips(stage1, manager, store.split("train"), split, 32, seed));
-        }
+        FeatureSet train = FrozenHeads.trainingFeatures(stage1, manager, store, split, swap, seed);
         boolean joint = options.stage2() != null && !config.name().equals("base");
         Encoders encoders = stage1;
         HeadTrainer.Result r;

@@ -9,7 +9,7 @@ import java.util.Locale;
 import org.ecrl4j.data.FeatureSet;
 import org.ecrl4j.nn.backbone.PooledClassifier;
 import org.ecrl4j.nn.backbone.TinyVideoNet;
-import org.ecrl4j.nn.backbone.VideoEncoder;
+import org.ecrl4j.nn.backbone.Encoders;
 import org.ecrl4j.saliency.SplitOptions;
 import org.ecrl4j.train.EpochMetrics;
 import org.ecrl4j.train.HeadTrainer;
@@ -39,15 +39,15 @@ public final class FrozenHeads {
     }
 
     /**
-     * The head's training features: the train split through the frozen encoder, plus one
+     * The head's training features: the train split through the frozen encoders, plus one
      * background-swapped copy of every video when {@code swappedCopies} (MODEL.md 6b).
      */
-    public static FeatureSet trainingFeatures(VideoEncoder encoder, NDManager manager, ClipStore store,
+    public static FeatureSet trainingFeatures(Encoders encoders, NDManager manager, ClipStore store,
             SplitOptions split, boolean swappedCopies, long seed) {
-        FeatureSet train = FeatureExtractor.extract(encoder, manager, store.split("train"), split, 32);
+        FeatureSet train = VideoFeatures.ofClips(encoders, manager, store.split("train"), split, 32);
         if (swappedCopies) {
             train = FeatureExtractor.concat(train,
-                    FeatureExtractor.extractSwapped(encoder, manager, store.split("train"), split, 32, seed));
+                    VideoFeatures.ofSwappedClips(encoders, manager, store.split("train"), split, 32, seed));
         }
         return train;
     }

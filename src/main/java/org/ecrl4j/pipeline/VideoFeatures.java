@@ -128,15 +128,8 @@ public final class VideoFeatures {
      */
     public static FeatureSet ofSwappedClips(Encoders encoders, NDManager manager, List<StoredClip> clips,
             SplitOptions split, int batchSize, long seed) {
-        java.util.Random random = new java.util.Random(seed);
-        List<StoredClip> swapped = new ArrayList<>(clips.size());
-        for (StoredClip a : clips) {
-            StoredClip b = clips.get(random.nextInt(clips.size()));
-            swapped.add(new StoredClip(a.sample(), a.label(), a.frameIndices(),
-                    BackgroundSwap.composite(a.frames(), a.saliency(), b.frames(), split.foregroundThreshold()),
-                    a.saliency()));
-        }
-        return ofClips(encoders, manager, swapped, split, batchSize);
+        return ofClips(encoders, manager, BackgroundSwap.swapClips(clips, seed, split.foregroundThreshold()), split,
+                batchSize);
     }
 
     private static FeatureSet features(float[][] f, long[] labels, int t, int d) {

@@ -28,9 +28,22 @@ class AblateCommandTest {
                 .write(bench, true);
         Path out = tmp.resolve("out");
         StringWriter o = new StringWriter(), e = new StringWriter();
-        int rc = EcrlCommandTest.run(o, e, "ablate", "--data", bench.toString(), "--table", "4", "--seeds", "2",
-                "--out", out.toString(), "--stage1-epochs", "1", "--head-epochs", "1", "--widths", "4,8");
-        assertEquals(0, rc, e.toString());
+        java.io.ByteArrayOutputStream progress = new java.io.ByteArrayOutputStream();
+        PrintStream err = System.err;
+        int rc;
+        try {
+            System.setErr(new PrintStream(progress, true, java.nio.charset.StandardCharsets.UTF_8));
+            rc = EcrlCommandTest.run(o, e, "ablate", "--data", bench.toString(), "--table", "4", "--seeds", "2",
+                    "--out", out.toString(), "--stage1-epochs", "1", "--head-epochs", "1", "--widths", "4,8");
+        } finally {
+            System.setErr(err);
+        }
+        String log = progress.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, rc, e + log);
+        // Separate encoders (the paper's): per seed, one plain stage 1 plus M_s and M_c, shared by the rows.
+        for (String kind : List.of("plain", "foreground", "background")) {
+            assertEquals(2, log.lines().filter(l -> l.startsWith("stage 1 (" + kind + ")")).count(), log);
+        }
 
         List<String> csv = Files.readAllLines(out.resolve("table-4.csv"));
         List<String> splits = List.of("iid", "bg-shift", "obj-shift", "bg-only");
