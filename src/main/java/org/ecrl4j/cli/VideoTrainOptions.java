@@ -57,6 +57,10 @@ public final class VideoTrainOptions {
             description = "stop after N head epochs as a kill would (for tests of --resume)")
     int stopAfter;
 
+    @Option(names = "--stop-after-stage1-epoch", hidden = true, paramLabel = "N",
+            description = "stop after N stage-1 epochs as a kill would (for tests of --resume)")
+    int stopAfterStage1;
+
     @Mixin VideoOptions video = new VideoOptions();
 
     int run(Path data, Path out, HeadConfig head, TrainOptions headOptions, PrintStream log) throws Exception {
@@ -76,7 +80,7 @@ public final class VideoTrainOptions {
         VideoTraining.Options o = new VideoTraining.Options(data, out, head, headOptions,
                 stage1Epochs == 0 ? null : stage1, BackboneSpec.parse(backbone), EncoderSharing.parse(encoders), finetune,
                 video.saliency, video.frames, video.size, video.split(defaults), swap, video.workers(), resume, stopAfter,
-                joint, encoderLrScale);
+                stopAfterStage1, joint, encoderLrScale);
         VideoTraining.run(o, EcrlCommand.codeVersion(), log::println);
         return 0;
     }

@@ -7,9 +7,18 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
-import ai.djl.training.optimizer.Optimizer;
-import ai.djl.training.tracker.Tracker;
 import ai.djl.util.Pair;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -19,7 +28,10 @@ import org.ecrl4j.nn.Losses;
 import org.ecrl4j.nn.backbone.PooledClassifier;
 import org.ecrl4j.saliency.SplitOptions;
 import org.ecrl4j.train.BlockState;
+import org.ecrl4j.train.FusedAdam;
 import org.ecrl4j.train.TrainOptions;
+import org.ecrl4j.train.TrainStep;
+import org.ecrl4j.util.AtomicFiles;
 import org.ecrl4j.video.RgbFrame;
 
 /**
@@ -39,8 +51,12 @@ public final class EncoderTrainer {
      */
     public record Input(ClipBatches.Stream stream, SplitOptions split, double swapProbability, int foregroundThreshold) {}
 
-    /** The trained classifier and its history (per epoch: train loss, train Acc@1, val Acc@1). */
-    public record Result(PooledClassifier classifier, List<double[]> history, int keptEpoch) {}
+    /**
+     * The trained classifier and its history (per epoch: train loss, train Acc@1, val Acc@1).
+     *
+     * @param finished false when training stopped early ({@link Checkpoint#stopAfter}), as a kill would
+     */
+    public record Result(PooledClassifier classifier, List<double[]> history, int keptEpoch, boolean finished) {}
 
     private EncoderTrainer() {}
 
@@ -82,6 +98,19 @@ public final class EncoderTrainer {
     }
 
     /**
+     * Where the state is written after every epoch, so that a killed run resumes exactly.
+     *
+     * @param file the state file (replaced atomically after each epoch)
+     * @param fingerprint identifies the run's configuration; a state written by another is refused
+     * @param resume continue from the file when it exists (else an existing file is an error)
+     * @param stopAfter stop after this many epochs in total, as a kill would (tests; 0: never)
+     */
+    public record Checkpoint(Path file, String fingerprint, boolean resume, int stopAfter) {}
+
+    private static final String MAGIC = "ECRL4J-stage1-checkpoint";
+    private static final int VERSION = 1;
+
+    /**
      * Trains the classifier (its encoder must be trainable and initialised).
      *
      * @param train training clips
@@ -89,18 +118,34 @@ public final class EncoderTrainer {
      */
     public static Result train(PooledClassifier classifier, NDManager manager, int classes, List<StoredClip> train,
             List<StoredClip> val, Input input, TrainOptions options, Consumer<String> progress) {
+        try {
+            return train(classifier, manager, classes, train, val, input, options, null, progress);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e); // no checkpoint: no file is touched
+        }
+    }
+
+    /**
+     * As {@link #train(PooledClassifier, NDManager, int, List, List, Input, TrainOptions, Consumer)},
+     * writing the state after every epoch to {@code checkpoint} (null: none) and resuming from it:
+     * the parameters (batch-norm statistics included), Adam's moments, the data-order generator, the
+     * history and the best epoch's parameters, so a resumed run ends exactly as an uninterrupted one.
+     *
+     * @throws IOException naming the state file when it cannot be written, or read on resume
+     */
+    public static Result train(PooledClassifier classifier, NDManager manager, int classes, List<StoredClip> train,
+            List<StoredClip> val, Input input, TrainOptions options, Checkpoint checkpoint, Consumer<String> progress)
+            throws IOException {
         int n = train.size();
         if (n == 0) {
             throw new IllegalArgumentException("No training clip");
         }
         int stepsPerEpoch = (n + options.batchSize() - 1) / options.batchSize();
-        Optimizer adam = Optimizer.adam()
-                .optLearningRateTracker((Tracker) update -> options.learningRateAt((update - 1) / stepsPerEpoch,
-                        ((update - 1) % stepsPerEpoch) / (double) stepsPerEpoch))
-                .optWeightDecays(options.weightDecay())
-                .build();
+        FusedAdam adam = TrainStep.adam(options, stepsPerEpoch);
         List<Parameter> params = new ArrayList<>();
+        List<Boolean> learnable = new ArrayList<>();
         for (Pair<String, Parameter> p : classifier.getParameters()) {
+            learnable.add(p.getValue().requiresGradient());
             if (p.getValue().requiresGradient()) {
                 params.add(p.getValue());
             }
@@ -111,11 +156,51 @@ public final class EncoderTrainer {
         byte[] best = null;
         double bestAcc = -1;
         int bestEpoch = options.epochs();
+        int first = 0;
+        if (checkpoint != null && Files.isRegularFile(checkpoint.file())) {
+            if (!checkpoint.resume()) {
+                throw new IOException(checkpoint.file() + " already holds a stage-1 checkpoint; pass --resume to"
+                        + " continue that run or choose another --out");
+            }
+            try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(
+                    checkpoint.file())))) {
+                if (!MAGIC.equals(in.readUTF()) || in.readInt() != VERSION) {
+                    throw new IOException(checkpoint.file() + ": not a stage-1 checkpoint of this version; delete it"
+                            + " to restart stage 1");
+                }
+                if (!checkpoint.fingerprint().equals(in.readUTF())) {
+                    throw new IOException(checkpoint.file() + ": the checkpoint was written by a run with another"
+                            + " configuration; resume with the same options or choose another --out");
+                }
+                first = in.readInt();
+                random = (Random) new ObjectInputStream(new ByteArrayInputStream(bytes(in))).readObject();
+                restore(classifier, manager, bytes(in), learnable);
+                adam.readState(in, params);
+                int h = in.readInt();
+                for (int i = 0; i < h; i++) {
+                    history.add(new double[] {in.readDouble(), in.readDouble(), in.readDouble()});
+                }
+                bestAcc = in.readDouble();
+                bestEpoch = in.readInt();
+                byte[] b = bytes(in);
+                best = b.length == 0 ? null : b;
+            } catch (ClassNotFoundException | ClassCastException e) {
+                throw new IOException(checkpoint.file() + ": corrupt stage-1 checkpoint; delete it to restart stage 1",
+                        e);
+            } catch (java.io.EOFException e) {
+                throw new IOException(checkpoint.file() + ": truncated stage-1 checkpoint; delete it to restart stage 1",
+                        e);
+            }
+            progress.accept("  resuming stage 1 after epoch " + first + " of " + options.epochs());
+        }
         long[] trainLabels = labels(train);
         // Without the swap a clip's stream never changes: split every clip once, not every epoch.
         List<List<RgbFrame>> fixed = input.swapProbability() > 0 ? null : streams(train, input);
         List<List<RgbFrame>> valStreams = streams(val, input);
-        for (int epoch = 0; epoch < options.epochs(); epoch++) {
+        for (int epoch = first; epoch < options.epochs(); epoch++) {
+            if (checkpoint != null && checkpoint.stopAfter() > 0 && epoch >= checkpoint.stopAfter()) {
+                return new Result(classifier, history, bestEpoch, false);
+            }
             long t0 = System.nanoTime();
             int[] perm = BlockState.permutation(n, random);
             double lossSum = 0;
@@ -149,13 +234,7 @@ public final class EncoderTrainer {
                         loss = Losses.crossEntropy(logits, labels);
                         gc.backward(loss);
                     }
-                    for (Parameter p : params) {
-                        NDArray w = p.getArray();
-                        NDArray g = w.getGradient();
-                        g.attach(step);
-                        adam.update(p.getId(), w, g);
-                        g.subi(g);
-                    }
+                    adam.step(params); // also zeroes the gradients, which the PyTorch engine accumulates
                     float l = loss.getFloat();
                     if (!Float.isFinite(l)) {
                         throw new IllegalStateException("Stage-1 training diverged: loss " + l + " at epoch "
@@ -182,12 +261,71 @@ public final class EncoderTrainer {
                 bestEpoch = epoch + 1;
                 best = BlockState.snapshot(classifier);
             }
+            if (checkpoint != null) {
+                write(checkpoint, epoch + 1, random, classifier, adam, params, history, bestAcc, bestEpoch, best);
+            }
         }
         if (options.keepBest() && best != null && bestEpoch != options.epochs()) {
-            BlockState.restore(classifier, manager, best);
+            restore(classifier, manager, best, learnable);
             progress.accept("  kept stage-1 epoch " + bestEpoch + " (val acc@1 " + String.format("%.3f", bestAcc) + ")");
         }
-        return new Result(classifier, history, bestEpoch);
+        return new Result(classifier, history, bestEpoch, true);
+    }
+
+    private static void write(Checkpoint c, int epoch, Random random, PooledClassifier classifier, FusedAdam adam,
+            List<Parameter> params, List<double[]> history, double bestAcc, int bestEpoch, byte[] best)
+            throws IOException {
+        ByteArrayOutputStream rng = new ByteArrayOutputStream();
+        try (ObjectOutputStream o = new ObjectOutputStream(rng)) {
+            o.writeObject(random);
+        }
+        byte[] now = BlockState.snapshot(classifier);
+        AtomicFiles.write(c.file(), raw -> {
+            DataOutputStream out = new DataOutputStream(new BufferedOutputStream(raw));
+            out.writeUTF(MAGIC);
+            out.writeInt(VERSION);
+            out.writeUTF(c.fingerprint());
+            out.writeInt(epoch);
+            bytes(out, rng.toByteArray());
+            bytes(out, now);
+            adam.writeState(out, params);
+            out.writeInt(history.size());
+            for (double[] h : history) {
+                for (double v : h) {
+                    out.writeDouble(v);
+                }
+            }
+            out.writeDouble(bestAcc);
+            out.writeInt(bestEpoch);
+            bytes(out, best == null ? new byte[0] : best);
+            out.flush();
+        });
+    }
+
+    /** Puts back a snapshot, with the gradients of the parameters that had one. */
+    private static void restore(PooledClassifier classifier, NDManager manager, byte[] snapshot, List<Boolean> learnable) {
+        BlockState.restore(classifier, manager, snapshot);
+        int k = 0;
+        for (Pair<String, Parameter> p : classifier.getParameters()) {
+            if (learnable.get(k++)) { // loaded arrays come without their gradient
+                p.getValue().getArray().setRequiresGradient(true);
+            }
+        }
+    }
+
+    private static void bytes(DataOutputStream out, byte[] b) throws IOException {
+        out.writeInt(b.length);
+        out.write(b);
+    }
+
+    private static byte[] bytes(DataInputStream in) throws IOException {
+        int n = in.readInt();
+        if (n < 0 || n > (1 << 30)) {
+            throw new IOException("corrupt stage-1 checkpoint (block of " + n + " bytes)");
+        }
+        byte[] b = new byte[n];
+        in.readFully(b);
+        return b;
     }
 
     static long[] labels(List<StoredClip> clips) {

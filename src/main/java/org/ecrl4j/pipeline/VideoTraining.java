@@ -78,15 +78,16 @@ public final class VideoTraining {
      * @param bgSwap background swap probability (stage 1 and stage-2 features)
      * @param workers decoding threads
      * @param resume continue a run in {@code out}
-     * @param stopAfterEpoch stop after this many head epochs, as a kill would (tests; 0: never)
+     * @param stopAfterEpoch stop after this many stage-2 epochs, as a kill would (tests; 0: never)
+     * @param stopAfterStage1Epoch stop after this many stage-1 epochs of the first stream (tests; 0: never)
      * @param joint stage 2 trains the whole model (encoders and head) on the videos, as MODEL.md
      *     section 5 says; false, or a frozen backbone, trains the head on cached features
      * @param encoderLrScale joint stage 2: the encoders' learning rate over the head's
      */
     public record Options(Path annotations, Path out, HeadConfig head, TrainOptions headOptions, TrainOptions stage1,
             BackboneSpec backbone, EncoderSharing sharing, boolean finetune, String saliency, int frames, int size,
-            SplitOptions split, double bgSwap, int workers, boolean resume, int stopAfterEpoch, boolean joint,
-            double encoderLrScale) {
+            SplitOptions split, double bgSwap, int workers, boolean resume, int stopAfterEpoch, int stopAfterStage1Epoch,
+            boolean joint, double encoderLrScale) {
         public Options {
             if (!(encoderLrScale >= 0)) {
                 throw new IllegalArgumentException("--encoder-lr-scale must be >= 0, got " + encoderLrScale);
@@ -207,8 +208,8 @@ public final class VideoTraining {
             }
             Encoders encoders = Encoders.create(o.backbone(), o.sharing(), manager,
                     new ClipShape(o.frames(), o.size(), o.size()), o.finetune() || stage1, o.headOptions().seed());
-            if (stage1) {
-                runStage1(encoders, manager, classes.size(), trainClips, valClips, o, out, log);
+            if (stage1 && !runStage1(encoders, manager, classes.size(), trainClips, valClips, o, out, fingerprint, log)) {
+                return null;
             }
             if (trained) {
                 VideoPipeline.saveEncoders(encoders, out);
@@ -236,6 +237,9 @@ public final class VideoTraining {
                 } else {
                     ingest(train, val);
                     Encoders encoders = stage1Encoders(manager);
+                    if (encoders == null) {
+                        return stoppedInStage1();
+                    }
                     log.accept("extracting the features of the frozen encoders (cached in " + cache + ")");
                     trainFeatures = trainingFeatures(encoders, manager);
                     Files.createDirectories(cache);
@@ -275,6 +279,9 @@ public final class VideoTraining {
             try (NDManager manager = NDManager.newBaseManager()) {
                 ingest(train, val);
                 Encoders encoders = stage1Encoders(manager);
+                if (encoders == null) {
+                    return stoppedInStage1();
+                }
                 HeadConfig config = o.head();
                 HeadShape shape = new HeadShape(o.frames(), encoders.featureWidth(), classes.size());
                 HeadModel model;
@@ -322,6 +329,11 @@ public final class VideoTraining {
                 }
             }
             return true;
+        }
+
+        private boolean stoppedInStage1() {
+            log.accept("stopped during stage 1; continue with --resume");
+            return false;
         }
 
         /** The train features of the encoders, plus one swapped copy of each video with the swap. */
@@ -378,8 +390,14 @@ public final class VideoTraining {
         }
     }
 
-    private static void runStage1(Encoders encoders, NDManager manager, int classes, List<StoredClip> train,
-            List<StoredClip> val, Options o, Path out, Consumer<String> log) throws IOException {
+    /**
+     * Stage 1 of each distinct encoder, with a checkpoint per stream after every epoch.
+     *
+     * @return false when it stopped early ({@link Options#stopAfterStage1Epoch})
+     */
+    private static boolean runStage1(Encoders encoders, NDManager manager, int classes, List<StoredClip> train,
+            List<StoredClip> val, Options o, Path out, String fingerprint, Consumer<String> log) throws IOException {
+        Files.createDirectories(out.resolve(CHECKPOINT_DIR));
         Map<String, Object> histories = new LinkedHashMap<>();
         Encoders.Stream[] streams = encoders.sharing() == EncoderSharing.SHARED ? new Encoders.Stream[] {Encoders.Stream.V}
                 : Encoders.Stream.values();
@@ -396,13 +414,18 @@ public final class VideoTraining {
             c.initialize(manager, DataType.FLOAT32, new Shape(1, 3, o.frames(), o.size(), o.size()));
             EncoderTrainer.Result r = EncoderTrainer.train(c, manager, classes, train, val,
                     new EncoderTrainer.Input(input, o.split(), o.bgSwap(), o.split().foregroundThreshold()),
-                    o.stage1(), log);
+                    o.stage1(), new EncoderTrainer.Checkpoint(out.resolve(CHECKPOINT_DIR).resolve("stage1-"
+                            + stream.name() + ".bin"), fingerprint, o.resume(), o.stopAfterStage1Epoch()), log);
+            if (!r.finished()) {
+                return false;
+            }
             Map<String, Object> h = new LinkedHashMap<>();
             h.put("history", r.history());
             h.put("kept_epoch", r.keptEpoch());
             histories.put(stream.name(), h);
         }
         AtomicFiles.writeString(out.resolve(STAGE1_FILE), RunFolder.json().writeValueAsString(histories));
+        return true;
     }
 
     private static Path backboneFile(BackboneSpec spec) {

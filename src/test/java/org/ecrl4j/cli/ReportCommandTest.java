@@ -285,54 +285,74 @@ class ReportCommandTest {
                     .filter(i -> i % 2 == 0).findFirst().orElseThrow() + ".png").toFile());
             assertEquals(0xE60000, strip.getRGB(20, 40) & 0xFFFFFF);
             assertEquals(0, strip.getRGB(60, 80) & 0xFFFFFF);
+            Path chromium = chromium();
+            if (chromium != null) {
+                // The PNG strips are drawn too: the red square of the frames (#E60000) is on the page.
+                BufferedImage shot = screenshot(chromium, page, Path.of("target", "report-video-screenshot.png"));
+                int red = pixels(shot, 0xE60000);
+                assertTrue(red > 100, "frame pixels drawn " + red + " times");
+            }
         }
     }
 
     /** Opens the report in headless Chromium and checks the screenshot shows the figures. */
     @Test
     void chromiumRendersEveryFigure() throws Exception {
-        Path chromium = null;
-        for (String c : List.of("/usr/bin/chromium", "/usr/bin/chromium-browser")) {
-            if (Files.isExecutable(Path.of(c))) {
-                chromium = Path.of(c);
-            }
-        }
+        Path chromium = chromium();
         if (chromium == null) {
             System.out.println("ReportCommandTest: Chromium is not installed (apt-get install chromium); screenshot skipped");
             Assumptions.abort("Chromium is absent");
         }
-        Path profile = Files.createTempDirectory(dir, "chromium-profile");
-        Path shot = Path.of("target", "report-screenshot.png").toAbsolutePath();
-        Files.createDirectories(shot.getParent());
-        Files.deleteIfExists(shot);
-        Process p = new ProcessBuilder(chromium.toString(), "--headless", "--no-sandbox", "--disable-gpu",
-                "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--hide-scrollbars", "--user-data-dir=" + profile, "--screenshot=" + shot, "--window-size=1280,5200",
-                index.toUri().toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("chromium.log").toFile()).start();
-        if (!p.waitFor(120, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("Chromium did not finish in 120 s; log: " + Files.readString(dir.resolve("chromium.log")));
-        }
-        assertTrue(Files.isRegularFile(shot), "no screenshot; log: " + Files.readString(dir.resolve("chromium.log")));
-        BufferedImage img = ImageIO.read(shot.toFile());
-        assertEquals(1280, img.getWidth());
+        BufferedImage img = screenshot(chromium, index, Path.of("target", "report-screenshot.png"));
         // Palette colours of the curves and t-SNE points (train blue, val orange, class 2 green) appear,
         // so the SVG figures were loaded and drawn.
         int[] wanted = {0x0072B2, 0xE69F00, 0x009E73};
-        int[] found = new int[wanted.length];
-        for (int y = 0; y < img.getHeight(); y++) {
-            for (int x = 0; x < img.getWidth(); x++) {
-                int rgb = img.getRGB(x, y) & 0xFFFFFF;
-                for (int k = 0; k < wanted.length; k++) {
-                    found[k] += rgb == wanted[k] ? 1 : 0;
-                }
+        for (int k = 0; k < wanted.length; k++) {
+            int n = pixels(img, wanted[k]);
+            assertTrue(n > 50, String.format("colour #%06X drawn %d times", wanted[k], n));
+        }
+    }
+
+    static Path chromium() {
+        for (String c : List.of("/usr/bin/chromium", "/usr/bin/chromium-browser")) {
+            if (Files.isExecutable(Path.of(c))) {
+                return Path.of(c);
             }
         }
-        for (int k = 0; k < wanted.length; k++) {
-            assertTrue(found[k] > 50, String.format("colour #%06X drawn %d times", wanted[k], found[k]));
+        return null;
+    }
+
+    /** A full-page screenshot of {@code page} by headless Chromium, with the flags of issue 6. */
+    static BufferedImage screenshot(Path chromium, Path page, Path shot) throws Exception {
+        Path profile = Files.createTempDirectory(dir, "chromium-profile");
+        shot = shot.toAbsolutePath();
+        Files.createDirectories(shot.getParent());
+        Files.deleteIfExists(shot);
+        Path log = Files.createTempFile(dir, "chromium", ".log");
+        Process p = new ProcessBuilder(chromium.toString(), "--headless", "--no-sandbox", "--disable-gpu",
+                "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--hide-scrollbars", "--user-data-dir=" + profile, "--screenshot=" + shot, "--window-size=1280,5200",
+                page.toUri().toString())
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("Chromium did not finish in 120 s; log: " + Files.readString(log));
         }
+        assertTrue(Files.isRegularFile(shot), "no screenshot; log: " + Files.readString(log));
+        BufferedImage img = ImageIO.read(shot.toFile());
+        assertEquals(1280, img.getWidth());
         System.out.println("ReportCommandTest: screenshot " + shot);
+        return img;
+    }
+
+    static int pixels(BufferedImage img, int rgb) {
+        int n = 0;
+        for (int y = 0; y < img.getHeight(); y++) {
+            for (int x = 0; x < img.getWidth(); x++) {
+                n += (img.getRGB(x, y) & 0xFFFFFF) == rgb ? 1 : 0;
+            }
+        }
+        return n;
     }
 
     static int count(String s, String sub) {

@@ -204,6 +204,33 @@ class VideoPipelineCommandsTest {
         resumes(frozen, dir.resolve("frozen-killed"), "--stage2", "frozen");
     }
 
+    @Test
+    @Order(5)
+    void runKilledDuringStageOneResumesExactly() throws Exception {
+        // Separate encoders, two stage-1 epochs each: killed after the first epoch of M_v.
+        String[] common = {"train", "--data", annotations.toString(), "--config", "fcm-bcm", "--encoders", "separate",
+            "--stage1-epochs", "2", "--epochs", "1", "--seed", "5"};
+        Path whole = dir.resolve("s1-whole");
+        Result a = cli(args(args(common, "--out", whole.toString()), PIPELINE));
+        assertEquals(0, a.code(), a.err());
+        Path killed = dir.resolve("s1-killed");
+        Result k = cli(args(args(common, "--out", killed.toString(), "--stop-after-stage1-epoch", "1"), PIPELINE));
+        assertEquals(0, k.code(), k.err());
+        assertTrue(k.err().contains("stopped during stage 1"), k.err());
+        assertTrue(Files.isRegularFile(killed.resolve("checkpoint/stage1-V.bin")));
+        assertFalse(Files.exists(killed.resolve("encoders.params")), "stage 1 did not finish");
+        Result r = cli(args(args(common, "--out", killed.toString(), "--resume"), PIPELINE));
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("resuming stage 1 after epoch 1 of 2"), r.err());
+        assertEquals(JSON.readTree(whole.resolve("stage1.json").toFile()), JSON.readTree(killed.resolve("stage1.json").toFile()),
+                "every stage-1 epoch of every stream as in the uninterrupted run");
+        JsonNode x = JSON.readTree(whole.resolve("metrics.json").toFile());
+        JsonNode y = JSON.readTree(killed.resolve("metrics.json").toFile());
+        assertEquals(x.at("/history/0/loss").asDouble(), y.at("/history/0/loss").asDouble(), 0.0);
+        assertEquals(x.get("val"), y.get("val"));
+        assertEquals(x.get("train"), y.get("train"));
+    }
+
     private static void resumes(Path run, Path killed, String... extra) throws Exception {
         Result first = cli(train(killed, args(extra, "--stop-after-epoch", "1")));
         assertEquals(0, first.code(), first.err());
