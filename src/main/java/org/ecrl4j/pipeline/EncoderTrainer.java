@@ -173,8 +173,8 @@ public final class EncoderTrainer {
                             + " configuration; resume with the same options or choose another --out");
                 }
                 first = in.readInt();
-                random = (Random) new ObjectInputStream(new ByteArrayInputStream(bytes(in))).readObject();
-                restore(classifier, manager, bytes(in), learnable);
+                random = (Random) new ObjectInputStream(new ByteArrayInputStream(BlockState.readBlock(in, "stage-1 checkpoint"))).readObject();
+                restore(classifier, manager, BlockState.readBlock(in, "stage-1 checkpoint"), learnable);
                 adam.readState(in, params);
                 int h = in.readInt();
                 for (int i = 0; i < h; i++) {
@@ -182,7 +182,7 @@ public final class EncoderTrainer {
                 }
                 bestAcc = in.readDouble();
                 bestEpoch = in.readInt();
-                byte[] b = bytes(in);
+                byte[] b = BlockState.readBlock(in, "stage-1 checkpoint");
                 best = b.length == 0 ? null : b;
             } catch (ClassNotFoundException | ClassCastException e) {
                 throw new IOException(checkpoint.file() + ": corrupt stage-1 checkpoint; delete it to restart stage 1",
@@ -286,8 +286,8 @@ public final class EncoderTrainer {
             out.writeInt(VERSION);
             out.writeUTF(c.fingerprint());
             out.writeInt(epoch);
-            bytes(out, rng.toByteArray());
-            bytes(out, now);
+            BlockState.writeBlock(out, rng.toByteArray());
+            BlockState.writeBlock(out, now);
             adam.writeState(out, params);
             out.writeInt(history.size());
             for (double[] h : history) {
@@ -297,7 +297,7 @@ public final class EncoderTrainer {
             }
             out.writeDouble(bestAcc);
             out.writeInt(bestEpoch);
-            bytes(out, best == null ? new byte[0] : best);
+            BlockState.writeBlock(out, best == null ? new byte[0] : best);
             out.flush();
         });
     }
@@ -311,21 +311,6 @@ public final class EncoderTrainer {
                 p.getValue().getArray().setRequiresGradient(true);
             }
         }
-    }
-
-    private static void bytes(DataOutputStream out, byte[] b) throws IOException {
-        out.writeInt(b.length);
-        out.write(b);
-    }
-
-    private static byte[] bytes(DataInputStream in) throws IOException {
-        int n = in.readInt();
-        if (n < 0 || n > (1 << 30)) {
-            throw new IOException("corrupt stage-1 checkpoint (block of " + n + " bytes)");
-        }
-        byte[] b = new byte[n];
-        in.readFully(b);
-        return b;
     }
 
     static long[] labels(List<StoredClip> clips) {

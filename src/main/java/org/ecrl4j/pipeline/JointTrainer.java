@@ -373,14 +373,14 @@ public final class JointTrainer {
                 DataOutputStream out = new DataOutputStream(new BufferedOutputStream(raw));
                 out.writeUTF(MAGIC);
                 out.writeInt(VERSION);
-                bytes(out, fingerprint.getBytes(StandardCharsets.UTF_8));
+                BlockState.writeBlock(out, fingerprint.getBytes(StandardCharsets.UTF_8));
                 out.writeInt(epoch);
-                bytes(out, RunFolder.json().writeValueAsBytes(history));
+                BlockState.writeBlock(out, RunFolder.json().writeValueAsBytes(history));
                 out.writeDouble(bestScore);
                 out.writeInt(bestEpoch);
                 blocks(out, best);
                 blocks(out, params);
-                bytes(out, optimisers);
+                BlockState.writeBlock(out, optimisers);
                 out.flush();
             });
         }
@@ -391,19 +391,19 @@ public final class JointTrainer {
                     throw new IOException(file + ": not a stage-2 checkpoint of this version; delete it to restart"
                             + " stage 2");
                 }
-                String fp = new String(bytes(in), StandardCharsets.UTF_8);
+                String fp = new String(BlockState.readBlock(in, "stage-2 checkpoint"), StandardCharsets.UTF_8);
                 if (!fp.equals(fingerprint)) {
                     throw new IOException(file + ": the checkpoint was written by a run with another configuration;"
                             + " resume with the same options or choose another --out");
                 }
                 State s = new State();
                 s.epoch = in.readInt();
-                s.history = new ArrayList<>(List.of(RunFolder.json().readValue(bytes(in), EpochMetrics[].class)));
+                s.history = new ArrayList<>(List.of(RunFolder.json().readValue(BlockState.readBlock(in, "stage-2 checkpoint"), EpochMetrics[].class)));
                 s.bestScore = in.readDouble();
                 s.bestEpoch = in.readInt();
                 s.best = blocks(in);
                 s.params = blocks(in);
-                s.optimisers = bytes(in);
+                s.optimisers = BlockState.readBlock(in, "stage-2 checkpoint");
                 if (s.params == null || s.params.size() != blockCount || (s.best != null && s.best.size() != blockCount)) {
                     throw new IOException(file + ": the checkpoint holds other encoders than this run's; delete it"
                             + " to restart stage 2");
@@ -418,7 +418,7 @@ public final class JointTrainer {
             out.writeInt(b == null ? -1 : b.size());
             if (b != null) {
                 for (byte[] x : b) {
-                    bytes(out, x);
+                    BlockState.writeBlock(out, x);
                 }
             }
         }
@@ -433,24 +433,9 @@ public final class JointTrainer {
             }
             List<byte[]> out = new ArrayList<>();
             for (int i = 0; i < n; i++) {
-                out.add(bytes(in));
+                out.add(BlockState.readBlock(in, "stage-2 checkpoint"));
             }
             return out;
-        }
-
-        private static void bytes(DataOutputStream out, byte[] b) throws IOException {
-            out.writeInt(b.length);
-            out.write(b);
-        }
-
-        private static byte[] bytes(DataInputStream in) throws IOException {
-            int n = in.readInt();
-            if (n < 0 || n > (1 << 30)) {
-                throw new IOException("corrupt stage-2 checkpoint (block of " + n + " bytes)");
-            }
-            byte[] b = new byte[n];
-            in.readFully(b);
-            return b;
         }
     }
 }

@@ -49,4 +49,25 @@ public final class BlockState {
             throw new IllegalStateException("Cannot restore a parameter snapshot: " + e.getMessage(), e);
         }
     }
+
+    /** Writes a length-prefixed block of bytes (the checkpoints' framing). */
+    public static void writeBlock(DataOutputStream out, byte[] b) throws IOException {
+        out.writeInt(b.length);
+        out.write(b);
+    }
+
+    /**
+     * Reads a block written by {@link #writeBlock}.
+     *
+     * @param what names the file in the error of a corrupt length
+     */
+    public static byte[] readBlock(DataInputStream in, String what) throws IOException {
+        int n = in.readInt();
+        if (n < 0 || n > (1 << 30)) {
+            throw new IOException("corrupt " + what + " (block of " + n + " bytes)");
+        }
+        byte[] b = new byte[n];
+        in.readFully(b);
+        return b;
+    }
 }

@@ -282,19 +282,19 @@ public final class CheckpointedHeadTrainer {
                 DataOutputStream out = new DataOutputStream(new BufferedOutputStream(raw));
                 out.writeUTF(MAGIC);
                 out.writeInt(VERSION);
-                writeBytes(out, fingerprint.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                BlockState.writeBlock(out, fingerprint.getBytes(java.nio.charset.StandardCharsets.UTF_8));
                 out.writeInt(epoch);
                 out.writeLong(steps);
-                writeBytes(out, params);
+                BlockState.writeBlock(out, params);
                 out.writeInt(means.length);
                 for (int i = 0; i < means.length; i++) {
                     writeFloats(out, means[i]);
                     writeFloats(out, variances[i]);
                 }
-                writeBytes(out, RunFolder.json().writeValueAsBytes(history));
+                BlockState.writeBlock(out, RunFolder.json().writeValueAsBytes(history));
                 out.writeDouble(bestScore);
                 out.writeInt(bestEpoch);
-                writeBytes(out, best == null ? new byte[0] : best);
+                BlockState.writeBlock(out, best == null ? new byte[0] : best);
                 out.flush();
             });
         }
@@ -306,7 +306,7 @@ public final class CheckpointedHeadTrainer {
                     throw new IOException(file + ": not a head checkpoint of this version; delete the run folder"
                             + " and train again");
                 }
-                String fp = new String(readBytes(in), java.nio.charset.StandardCharsets.UTF_8);
+                String fp = new String(BlockState.readBlock(in, "head checkpoint"), java.nio.charset.StandardCharsets.UTF_8);
                 if (!fp.equals(expectedFingerprint)) {
                     throw new IOException(file + ": the checkpoint was written by a run with another configuration"
                             + " (" + fp + "); resume with the same options (now: " + expectedFingerprint
@@ -315,7 +315,7 @@ public final class CheckpointedHeadTrainer {
                 State s = new State(fp);
                 s.epoch = in.readInt();
                 s.steps = in.readLong();
-                s.params = readBytes(in);
+                s.params = BlockState.readBlock(in, "head checkpoint");
                 int k = in.readInt();
                 s.means = new float[k][];
                 s.variances = new float[k][];
@@ -323,30 +323,15 @@ public final class CheckpointedHeadTrainer {
                     s.means[i] = readFloats(in);
                     s.variances[i] = readFloats(in);
                 }
-                s.history = new ArrayList<>(Arrays.asList(RunFolder.json().readValue(readBytes(in), EpochMetrics[].class)));
+                s.history = new ArrayList<>(Arrays.asList(RunFolder.json().readValue(BlockState.readBlock(in, "head checkpoint"), EpochMetrics[].class)));
                 s.bestScore = in.readDouble();
                 s.bestEpoch = in.readInt();
-                byte[] best = readBytes(in);
+                byte[] best = BlockState.readBlock(in, "head checkpoint");
                 s.best = best.length == 0 ? null : best;
                 return s;
             } catch (EOFException e) {
                 throw new IOException(file + ": truncated head checkpoint; delete it to restart the head stage", e);
             }
-        }
-
-        private static void writeBytes(DataOutputStream out, byte[] b) throws IOException {
-            out.writeInt(b.length);
-            out.write(b);
-        }
-
-        private static byte[] readBytes(DataInputStream in) throws IOException {
-            int n = in.readInt();
-            if (n < 0 || n > (1 << 30)) {
-                throw new IOException("corrupt head checkpoint (block of " + n + " bytes)");
-            }
-            byte[] b = new byte[n];
-            in.readFully(b);
-            return b;
         }
 
         private static void writeFloats(DataOutputStream out, float[] a) throws IOException {
