@@ -120,7 +120,7 @@ public final class TrainCommand implements Callable<Integer> {
                         "--val and --classes apply to --features; with --data the val rows and the class list come"
                                 + " from the annotations");
             }
-            return videoTraining.run(data, out, head, options, System.err);
+            return videoTraining.run(data, out, head, options, preset, System.err);
         }
         System.err.printf("loading %s%n", features);
         FeatureSet train = FeatureSet.load(features);

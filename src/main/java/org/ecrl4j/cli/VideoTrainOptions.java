@@ -31,9 +31,10 @@ public final class VideoTrainOptions {
             description = "background swap probability (MODEL.md 6b; default: 1 for ecrl-plus and base-swap, else 0)")
     Double bgSwap;
 
-    @Option(names = "--stage1-epochs", defaultValue = "12", paramLabel = "E",
-            description = "stage-1 epochs; 0 uses the backbone as it is (default: ${DEFAULT-VALUE})")
-    int stage1Epochs = 12;
+    @Option(names = "--stage1-epochs", paramLabel = "E",
+            description = "stage-1 epochs; 0 uses the backbone as it is (default: 40 with --preset scratch, as"
+                    + " MODEL.md 6c asks for a backbone trained from nothing; 12 with --preset pretrained)")
+    Integer stage1Epochs;
 
     @Option(names = "--stage1-lr", defaultValue = "2e-3", paramLabel = "LR",
             description = "stage-1 learning rate, cosine schedule, best val epoch kept (default: ${DEFAULT-VALUE})")
@@ -63,7 +64,9 @@ public final class VideoTrainOptions {
 
     @Mixin VideoOptions video = new VideoOptions();
 
-    int run(Path data, Path out, HeadConfig head, TrainOptions headOptions, PrintStream log) throws Exception {
+    int run(Path data, Path out, HeadConfig head, TrainOptions headOptions, String preset, PrintStream log)
+            throws Exception {
+        int stage1Epochs = this.stage1Epochs != null ? this.stage1Epochs : preset.equalsIgnoreCase("scratch") ? 40 : 12;
         String name = head.name();
         // MODEL.md 6b: ecrl-plus and fg-only read the masked clip-box foreground; the rest the paper's split.
         SplitOptions defaults = name.equals("ecrl-plus") || name.equals("fg-only") ? SplitOptions.PLUS : SplitOptions.PAPER;
