@@ -79,7 +79,9 @@ public final class DemoCommand implements Callable<Integer> {
         Map<String, Object> metrics = new Demo(options, System.err).run();
         printTable(metrics);
         System.out.println("metrics written to " + out.resolve("metrics.json"));
-        System.out.println("report: " + metrics.get("report"));
+        if (metrics.get("report") != null) {
+            System.out.println("report: " + metrics.get("report"));
+        }
         return 0;
     }
 
