@@ -449,20 +449,28 @@ public final class Demo {
      */
     private static List<StoredClip> clipsOf(ClipStore store, String split) {
         if (split.equals("val-static")) {
-            List<StoredClip> out = new ArrayList<>();
-            for (StoredClip c : store.split("val")) {
-                int t = c.frames().size();
-                RgbFrame first = c.frames().get(0);
-                SaliencyMap none = new SaliencyMap(first.width(), first.height(), new byte[first.width() * first.height()]);
-                out.add(new StoredClip(c.sample(), c.label(), c.frameIndices(), java.util.Collections.nCopies(t, first),
-                        java.util.Collections.nCopies(t, none)));
-            }
-            return out;
+            return still(store.split("val"));
         }
         if (split.equals("val-swap")) {
             return BackgroundSwap.swapClips(store.split("val"), 12345, SplitOptions.PLUS.foregroundThreshold());
         }
         return store.split(split);
+    }
+
+    /**
+     * Each clip frozen on its first frame: T copies of it, with the empty saliency a motion method
+     * gives a still clip; label and sample kept.
+     */
+    static List<StoredClip> still(List<StoredClip> clips) {
+        List<StoredClip> out = new ArrayList<>(clips.size());
+        for (StoredClip c : clips) {
+            int t = c.frames().size();
+            RgbFrame first = c.frames().get(0);
+            SaliencyMap none = new SaliencyMap(first.width(), first.height(), new byte[first.width() * first.height()]);
+            out.add(new StoredClip(c.sample(), c.label(), c.frameIndices(), java.util.Collections.nCopies(t, first),
+                    java.util.Collections.nCopies(t, none)));
+        }
+        return out;
     }
 
     static double mean(List<Double> xs) {

@@ -72,4 +72,42 @@ class DemoTest {
             assertEquals(node.at("/bg-only/acc1").asDouble(), node.get("static_bias").asDouble(), 1e-9, model);
         }
     }
+
+    @Test
+    void valStaticFreezesEachClipOnItsFirstFrameWithEmptySaliency() {
+        List<StoredClip> clips = JointTrainerTest.clips(4, 3);
+        List<StoredClip> still = Demo.still(clips);
+        assertEquals(clips.size(), still.size());
+        for (int i = 0; i < clips.size(); i++) {
+            StoredClip c = still.get(i);
+            assertEquals(clips.get(i).label(), c.label());
+            assertEquals(clips.get(i).frames().size(), c.frames().size());
+            for (int t = 0; t < c.frames().size(); t++) {
+                org.junit.jupiter.api.Assertions.assertArrayEquals(clips.get(i).frames().get(0).pixels(),
+                        c.frames().get(t).pixels(), "frame " + t + " is the first frame");
+                for (byte b : c.saliency().get(t).values()) {
+                    assertEquals(0, b, "nothing is salient in a still clip");
+                }
+            }
+            // The source clip moves: its last frame differs from its first.
+            assertTrue(!java.util.Arrays.equals(clips.get(i).frames().get(0).pixels(),
+                    clips.get(i).frames().get(3).pixels()));
+        }
+    }
+
+    @Test
+    void unknownModelsAndEncoderChoicesAreRefused() {
+        SynthConfig tiny = new SynthConfig(2, 4, 24, 16, 8, 0.9, 0.8, 3, VideoCodec.H264);
+        TrainOptions one = new TrainOptions(1, 4, 2e-3f, 1e-3f, TrainOptions.Schedule.COSINE, 4, 0.1f, 0, true);
+        IllegalArgumentException m = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new Demo.Options(dir, List.of(1L), tiny, 8, "motion", one, one, 1.0, 2, List.of(4, 8), null, 0.1,
+                        "separate", List.of("ecrl", "resnet")));
+        assertTrue(m.getMessage().contains("resnet") && m.getMessage().contains("ecrl-plus"), m.getMessage());
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new Demo.Options(dir, List.of(1L), tiny, 8, "motion", one, one, 1.0, 2, List.of(4, 8), null, 0.1,
+                        "both", null));
+        assertTrue(e.getMessage().contains("separate"), e.getMessage());
+        assertEquals(Demo.MODELS, new Demo.Options(dir, List.of(1L), tiny, 8, "motion", one, one, 1.0, 2,
+                List.of(4, 8), null, 0.1, "shared", null).models());
+    }
 }
