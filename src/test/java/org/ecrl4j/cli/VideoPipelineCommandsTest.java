@@ -231,6 +231,35 @@ class VideoPipelineCommandsTest {
         assertEquals(x.get("train"), y.get("train"));
     }
 
+    @Test
+    @Order(5)
+    void importedBackboneIsFineTunedInBothStagesWithFinetuneBackbone() throws Exception {
+        Path model = Path.of("../shared/fixtures/torchscript/tiny_video_backbone.pt").toAbsolutePath();
+        Path tuned = dir.resolve("tuned");
+        Result r = cli(args(new String[] {"train", "--data", annotations.toString(), "--out", tuned.toString(),
+            "--config", "ecrl", "--backbone", "torchscript:" + model, "--finetune-backbone", "--stage1-epochs", "1",
+            "--epochs", "2", "--global-entries", "8", "--lr", "3e-3", "--seed", "3"}, PIPELINE));
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("stage 1") && r.err().contains("trained together"), r.err());
+        JsonNode pipeline = JSON.readTree(tuned.resolve("pipeline.json").toFile());
+        assertTrue(pipeline.get("trained").asBoolean() && pipeline.get("finetune").asBoolean(), pipeline.toString());
+        // The run's val features (its fine-tuned encoder) differ from those of the backbone file as it is.
+        Path frozen = dir.resolve("tuned-frozen-val.npz");
+        Result x = cli(args(new String[] {"extract", "--data", annotations.toString(), "--split", "val",
+            "--backbone", "torchscript:" + model, "--out", frozen.toString()}, PIPELINE));
+        assertEquals(0, x.code(), x.err());
+        FeatureSet mine = FeatureSet.load(tuned.resolve("cache/val.npz"));
+        FeatureSet original = FeatureSet.load(frozen);
+        assertEquals(original.count(), mine.count());
+        float diff = 0;
+        for (int i = 0; i < mine.stream(FeatureSet.VIDEO).length; i++) {
+            diff = Math.max(diff, Math.abs(mine.stream(FeatureSet.VIDEO)[i] - original.stream(FeatureSet.VIDEO)[i]));
+        }
+        assertTrue(diff > 1e-4, "fine-tuning changed the backbone's features (max difference " + diff + ")");
+        Result e = cli("eval", "--run", tuned.toString(), "--data", annotations.toString(), "--split", "val", "--json");
+        assertEquals(0, e.code(), e.err());
+    }
+
     private static void resumes(Path run, Path killed, String... extra) throws Exception {
         Result first = cli(train(killed, args(extra, "--stop-after-epoch", "1")));
         assertEquals(0, first.code(), first.err());
