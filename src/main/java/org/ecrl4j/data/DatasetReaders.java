@@ -100,8 +100,18 @@ public final class DatasetReaders {
         return read(annotationsOrFolder, Options.defaults());
     }
 
-    /** Reads a dataset in the format {@link #detect} finds. */
+    /** The file a folder's own annotations are in ({@code ecrl4j synth} and the demo write one). */
+    public static final String FOLDER_ANNOTATIONS = "annotations.csv";
+
+    /**
+     * Reads a dataset in the format {@link #detect} finds. A folder holding {@value #FOLDER_ANNOTATIONS}
+     * (a benchmark written by {@code ecrl4j synth}) is read through that file, not as class folders.
+     */
     public static List<VideoSample> read(Path annotationsOrFolder, Options options) throws IOException {
+        Path own = annotationsOrFolder.resolve(FOLDER_ANNOTATIONS);
+        if (Files.isDirectory(annotationsOrFolder) && Files.isRegularFile(own)) {
+            return read(own, DatasetFormat.CSV, options);
+        }
         return read(annotationsOrFolder, detect(annotationsOrFolder), options);
     }
 

@@ -49,6 +49,21 @@ class DatasetReadersTest {
     // ---------------------------------------------------------------- folder per class
 
     @Test
+    void aFolderWithItsOwnAnnotationsIsReadThroughThem() throws IOException {
+        // The layout ecrl4j synth writes: videos/<split>/..., masks/..., annotations.csv, classes.txt.
+        Path ds = tmp.resolve("bench");
+        link(ds.resolve("videos/train/0.mp4"), "h264_340x256_300f.mp4");
+        link(ds.resolve("videos/val/1.avi"), "xvid_320x240_164f.avi");
+        Files.createDirectories(ds.resolve("masks/train"));
+        write(ds.resolve("annotations.csv"), "path,label,split\nvideos/train/0.mp4,rise,train\nvideos/val/1.avi,fall,val\n");
+        write(ds.resolve("classes.txt"), "rise\nfall\n");
+        List<VideoSample> s = DatasetReaders.read(ds);
+        assertEquals(List.of("rise", "fall"), labels(s), "rows of annotations.csv, not the folders videos/ and masks/");
+        assertEquals(ds.resolve("videos/train/0.mp4"), s.get(0).path());
+        assertEquals(List.of("rise", "fall"), DatasetReaders.classes(ds, s));
+    }
+
+    @Test
     void folderPerClassWithVideosAndFrameFolders() throws IOException {
         Path ds = tmp.resolve("ds");
         link(ds.resolve("pancake/flipping_pancake.mkv"), "flipping_pancake.mkv");
