@@ -256,13 +256,10 @@ public final class Ablation {
 
     private PooledClassifier stage1(NDManager manager, int classes, ClipStore store, Stage1 kind, long seed) {
         EncoderTrainer.Input input = switch (kind) {
-            case PLAIN -> new EncoderTrainer.Input(ClipBatches.Stream.WHOLE, SplitOptions.PAPER, 0, 10);
-            case SWAP_ALWAYS -> new EncoderTrainer.Input(ClipBatches.Stream.WHOLE, SplitOptions.PLUS, 1.0,
-                    SplitOptions.PLUS.foregroundThreshold());
-            case FOREGROUND -> new EncoderTrainer.Input(ClipBatches.Stream.FOREGROUND, SplitOptions.PAPER, 0,
-                    SplitOptions.PAPER.foregroundThreshold());
-            case BACKGROUND -> new EncoderTrainer.Input(ClipBatches.Stream.BACKGROUND, SplitOptions.PAPER, 0,
-                    SplitOptions.PAPER.foregroundThreshold());
+            case PLAIN -> new EncoderTrainer.Input(ClipBatches.Stream.WHOLE, SplitOptions.PAPER, 0);
+            case SWAP_ALWAYS -> new EncoderTrainer.Input(ClipBatches.Stream.WHOLE, SplitOptions.PLUS, 1.0);
+            case FOREGROUND -> new EncoderTrainer.Input(ClipBatches.Stream.FOREGROUND, SplitOptions.PAPER, 0);
+            case BACKGROUND -> new EncoderTrainer.Input(ClipBatches.Stream.BACKGROUND, SplitOptions.PAPER, 0);
         };
         log.println("stage 1 (" + kind.name().toLowerCase(Locale.ROOT) + "), seed " + seed);
         return FrozenHeads.stage1(manager, options.widths(), options.frames(), options.size(), classes,
@@ -271,7 +268,8 @@ public final class Ablation {
 
     private Map<String, Evaluation> head(Encoders encoders, NDManager manager, ClipStore store, Row row,
             List<String> splits, int classes, long seed) {
-        FeatureSet train = FrozenHeads.trainingFeatures(encoders, manager, store, row.split(), row.swappedCopies(), seed);
+        FeatureSet train = FrozenHeads.trainingFeatures(encoders, manager, store.split("train"), row.split(),
+                row.swappedCopies(), seed, 32);
         FeatureSet val = VideoFeatures.ofClips(encoders, manager, store.split("val"), row.split(), 32);
         HeadTrainer.Result r = HeadTrainer.train(train, val, row.head(), classes, options.head().withSeed(seed),
                 FrozenHeads.listener(log, options.head().epochs(), 0));

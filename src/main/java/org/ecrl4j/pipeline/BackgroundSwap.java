@@ -52,6 +52,12 @@ public final class BackgroundSwap {
         return out;
     }
 
+    /** Clip a's foreground on clip b's frames ({@link #composite}), with a's label and saliency. */
+    public static StoredClip swap(StoredClip a, StoredClip b, int threshold) {
+        return new StoredClip(a.sample(), a.label(), a.frameIndices(),
+                composite(a.frames(), a.saliency(), b.frames(), threshold), a.saliency());
+    }
+
     /**
      * Background-swapped copies of clips: each clip's foreground on the frames of another clip of
      * the list drawn at random with the given seed, label and saliency kept.
@@ -60,9 +66,7 @@ public final class BackgroundSwap {
         java.util.Random random = new java.util.Random(seed);
         List<StoredClip> out = new ArrayList<>(clips.size());
         for (StoredClip a : clips) {
-            StoredClip b = clips.get(random.nextInt(clips.size()));
-            out.add(new StoredClip(a.sample(), a.label(), a.frameIndices(),
-                    composite(a.frames(), a.saliency(), b.frames(), threshold), a.saliency()));
+            out.add(swap(a, clips.get(random.nextInt(clips.size())), threshold));
         }
         return out;
     }

@@ -219,7 +219,7 @@ public final class Demo {
         List<StoredClip> train = store.split("train");
         List<StoredClip> val = store.split("val");
         try (NDManager manager = NDManager.newBaseManager()) {
-            EncoderTrainer.Input plain = new EncoderTrainer.Input(ClipBatches.Stream.WHOLE, SplitOptions.PAPER, 0, 10);
+            EncoderTrainer.Input plain = new EncoderTrainer.Input(ClipBatches.Stream.WHOLE, SplitOptions.PAPER, 0);
             List<String> models = options.models();
             if (models.contains("ceiling")) {
                 log.println("ceiling: base trained on train-unbiased");
@@ -237,8 +237,9 @@ public final class Demo {
             if (models.contains("ecrl")) {
                 log.println("ecrl: the paper's ECRL (per-frame crop) from base's stage-1 encoder");
                 boolean report = seed == options.seeds().get(0);
-                Encoders ecrlEncoders = stage1Encoders(base, manager, store, SplitOptions.PAPER,
-                        options.ecrlEncoders().equals("separate") ? "sc" : "", classes, seed);
+                Encoders ecrlEncoders = options.ecrlEncoders().equals("separate")
+                        ? separateEncoders(base, manager, store, SplitOptions.PAPER, classes, seed)
+                        : Encoders.of(base.encoder(), EncoderSharing.SHARED, manager);
                 results.put("ecrl", head(ecrlEncoders, manager, store, HeadConfig.named("ecrl"), SplitOptions.PAPER,
                         false, classes, seed, report ? runDir("ecrl") : null));
                 if (report) {
@@ -251,7 +252,7 @@ public final class Demo {
                 log.println("ecrl-plus: clip-box masked foreground, GLCA on S, background swap p=" + options.swap()
                         + ", one encoder for V, S and C trained with the swap");
                 EncoderTrainer.Input swapped = new EncoderTrainer.Input(ClipBatches.Stream.WHOLE, SplitOptions.PLUS,
-                        options.swap(), SplitOptions.PLUS.foregroundThreshold());
+                        options.swap());
                 PooledClassifier plus = stage1(manager, classes, train, val, swapped, seed);
                 Encoders plusEncoders = Encoders.of(plus.encoder(), EncoderSharing.SHARED, manager);
                 results.put("ecrl-plus", head(plusEncoders, manager, store, HeadConfig.named("ecrl-plus"),
@@ -289,37 +290,30 @@ public final class Demo {
     }
 
     /**
-     * Stage-1 encoders of an ECRL configuration: base's encoder for V, and for S and C either the same
-     * one or their own, trained with a plain classifier on that stream (the streams named in
-     * {@code own}, e.g. "s" or "sc").
+     * The paper's separate stage-1 encoders of an ECRL configuration: base's encoder as M_v, and M_s
+     * and M_c each trained with a plain classifier on its own stream.
      */
-    private Encoders stage1Encoders(PooledClassifier v, NDManager manager, ClipStore store, SplitOptions split,
-            String own, int classes, long seed) {
-        VideoEncoder enc = v.encoder();
-        VideoEncoder s = enc;
-        VideoEncoder c = enc;
-        if (own.contains("s")) {
-            log.println("  stage 1 of M_s: plain classifier on the foreground stream S");
-            s = stage1(manager, classes, store.split("train"), store.split("val"), new EncoderTrainer.Input(
-                    ClipBatches.Stream.FOREGROUND, split, 0, split.foregroundThreshold()), seed).encoder();
-        }
-        if (own.contains("c")) {
-            log.println("  stage 1 of M_c: plain classifier on the background stream C");
-            c = stage1(manager, classes, store.split("train"), store.split("val"), new EncoderTrainer.Input(
-                    ClipBatches.Stream.BACKGROUND, split, 0, split.foregroundThreshold()), seed).encoder();
-        }
-        return Encoders.of(enc, s, c);
+    private Encoders separateEncoders(PooledClassifier v, NDManager manager, ClipStore store, SplitOptions split,
+            int classes, long seed) {
+        log.println("  stage 1 of M_s: plain classifier on the foreground stream S");
+        VideoEncoder s = stage1(manager, classes, store.split("train"), store.split("val"),
+                new EncoderTrainer.Input(ClipBatches.Stream.FOREGROUND, split, 0), seed).encoder();
+        log.println("  stage 1 of M_c: plain classifier on the background stream C");
+        VideoEncoder c = stage1(manager, classes, store.split("train"), store.split("val"),
+                new EncoderTrainer.Input(ClipBatches.Stream.BACKGROUND, split, 0), seed).encoder();
+        return Encoders.of(v.encoder(), s, c);
     }
 
     private Map<String, Evaluation> head(Encoders stage1, NDManager manager, ClipStore store, HeadConfig config,
             SplitOptions split, boolean swap, int classes, long seed, Path runDir) {
-        FeatureSet train = FrozenHeads.trainingFeatures(stage1, manager, store, split, swap, seed);
+        FeatureSet train = FrozenHeads.trainingFeatures(stage1, manager, store.split("train"), split, swap, seed, 32);
+        FeatureSet val = null; // the frozen path's val features, reused in the evaluation below
         boolean joint = options.stage2() != null && !config.name().equals("base");
         Encoders encoders = stage1;
         HeadTrainer.Result r;
         if (joint) {
             // Stage 2 trains copies: base's encoder is shared with the base model and its head.
-            encoders = copy(stage1, manager);
+            encoders = stage1.copy(manager);
             TrainOptions o = options.stage2().withSeed(seed);
             var dicts = HeadTrainer.buildDictionaries(train, config, classes, seed);
             HeadModel model = HeadModel.create(config, new HeadShape(train.frames(), train.width(), classes),
@@ -332,15 +326,15 @@ public final class Demo {
                     o, FrozenHeads.listener(log, o.epochs(), 2));
             r = new HeadTrainer.Result(model, jr.history(), jr.keptEpoch());
         } else {
-            FeatureSet val = VideoFeatures.ofClips(stage1, manager, store.split("val"), split, 32);
+            val = VideoFeatures.ofClips(stage1, manager, store.split("val"), split, 32);
             r = HeadTrainer.train(train, val, config, classes, options.head().withSeed(seed),
                     FrozenHeads.listener(log, options.head().epochs(), 5));
         }
         Map<String, Evaluation> out = new LinkedHashMap<>();
         try (HeadModel model = r.model()) {
             for (String s : EVAL_SPLITS) {
-                List<StoredClip> clips = clipsOf(store, s);
-                FeatureSet f = VideoFeatures.ofClips(encoders, manager, clips, split, 32);
+                FeatureSet f = s.equals("val") && val != null ? val
+                        : VideoFeatures.ofClips(encoders, manager, clipsOf(store, s), split, 32);
                 out.put(s, Evaluation.of(model.logits(f, 64), f.labels(), classes));
                 if (runDir != null && s.equals("iid")) {
                     saveFeatures(f, runDir.resolve(REPORT_FEATURES));
@@ -352,15 +346,6 @@ public final class Demo {
             }
         }
         return out;
-    }
-
-    /** Copies of the distinct encoders, shared as the originals are. */
-    private static Encoders copy(Encoders e, NDManager manager) {
-        java.util.Map<VideoEncoder, VideoEncoder> copies = new java.util.IdentityHashMap<>();
-        for (VideoEncoder d : e.distinct()) {
-            copies.put(d, d.copy(manager));
-        }
-        return Encoders.of(copies.get(e.video()), copies.get(e.foreground()), copies.get(e.background()));
     }
 
     /**

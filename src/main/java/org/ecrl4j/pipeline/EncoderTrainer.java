@@ -46,10 +46,10 @@ public final class EncoderTrainer {
      *
      * @param stream the stream fed to the encoder (V for the paper's stage 1)
      * @param split how S and C are cut (only used for the foreground/background streams)
-     * @param swapProbability probability of the background swap per video and step (0: the paper)
-     * @param foregroundThreshold the mask threshold of the swap
+     * @param swapProbability probability of the background swap per video and step (0: the paper);
+     *     the swap's mask is the split's foreground threshold
      */
-    public record Input(ClipBatches.Stream stream, SplitOptions split, double swapProbability, int foregroundThreshold) {}
+    public record Input(ClipBatches.Stream stream, SplitOptions split, double swapProbability) {}
 
     /**
      * The trained classifier and its history (per epoch: train loss, train Acc@1, val Acc@1).
@@ -211,17 +211,15 @@ public final class EncoderTrainer {
                 List<List<RgbFrame>> clips = new ArrayList<>();
                 long[] y = new long[to - from];
                 for (int i = from; i < to; i++) {
-                    StoredClip a = train.get(perm[i]);
-                    List<RgbFrame> frames = fixed != null ? fixed.get(perm[i]) : streamOf(a, input);
-                    if (input.swapProbability() > 0 && random.nextDouble() < input.swapProbability()) {
-                        StoredClip b = train.get(random.nextInt(n));
-                        List<RgbFrame> composite = BackgroundSwap.composite(a.frames(), a.saliency(), b.frames(),
-                                input.foregroundThreshold());
-                        frames = input.stream() == ClipBatches.Stream.WHOLE ? composite
-                                : streamOf(new StoredClip(a.sample(), a.label(), a.frameIndices(), composite,
-                                        a.saliency()), input);
+                    if (fixed != null) {
+                        clips.add(fixed.get(perm[i]));
+                    } else {
+                        StoredClip a = train.get(perm[i]);
+                        if (random.nextDouble() < input.swapProbability()) {
+                            a = BackgroundSwap.swap(a, train.get(random.nextInt(n)), input.split().foregroundThreshold());
+                        }
+                        clips.add(streamOf(a, input));
                     }
-                    clips.add(frames);
                     y[i - from] = trainLabels[perm[i]];
                 }
                 try (NDManager step = manager.newSubManager()) {

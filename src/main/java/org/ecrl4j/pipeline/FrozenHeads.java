@@ -39,17 +39,16 @@ public final class FrozenHeads {
     }
 
     /**
-     * The head's training features: the train split through the frozen encoders, plus one
-     * background-swapped copy of every video when {@code swappedCopies} (MODEL.md 6b).
+     * The head's training features: the training clips through the frozen encoders, plus one
+     * background-swapped copy of every clip when {@code swappedCopies} (MODEL.md 6b).
      */
-    public static FeatureSet trainingFeatures(Encoders encoders, NDManager manager, ClipStore store,
-            SplitOptions split, boolean swappedCopies, long seed) {
-        FeatureSet train = VideoFeatures.ofClips(encoders, manager, store.split("train"), split, 32);
+    public static FeatureSet trainingFeatures(Encoders encoders, NDManager manager, List<StoredClip> train,
+            SplitOptions split, boolean swappedCopies, long seed, int batchSize) {
+        FeatureSet f = VideoFeatures.ofClips(encoders, manager, train, split, batchSize);
         if (swappedCopies) {
-            train = FeatureExtractor.concat(train,
-                    VideoFeatures.ofSwappedClips(encoders, manager, store.split("train"), split, 32, seed));
+            f = VideoFeatures.concat(f, VideoFeatures.ofSwappedClips(encoders, manager, train, split, batchSize, seed));
         }
-        return train;
+        return f;
     }
 
     /** A listener that prints the trainer's messages and every {@code every}-th and the last epoch. */

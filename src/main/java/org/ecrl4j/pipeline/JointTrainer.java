@@ -23,9 +23,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.function.Consumer;
 import org.ecrl4j.data.FeatureSet;
-import org.ecrl4j.eval.Evaluation;
 import org.ecrl4j.nn.Losses;
 import org.ecrl4j.nn.backbone.EncoderSharing;
 import org.ecrl4j.nn.backbone.Encoders;
@@ -203,9 +201,7 @@ public final class JointTrainer {
                         StoredClip a = train.get(perm[i]);
                         if (random.nextDouble() < input.swapProbability()) {
                             StoredClip b = train.get(random.nextInt(n));
-                            a = new StoredClip(a.sample(), a.label(), a.frameIndices(), BackgroundSwap.composite(
-                                    a.frames(), a.saliency(), b.frames(), input.split().foregroundThreshold()),
-                                    a.saliency());
+                            a = BackgroundSwap.swap(a, b, input.split().foregroundThreshold());
                         }
                         splits.add(ClipBatches.split(a, input.split()));
                     }
@@ -233,8 +229,11 @@ public final class JointTrainer {
                         System.arraycopy(y, 0, trainLabels, from, y.length);
                     }
                 }
-                EpochMetrics m = metrics(epoch, options, encoders, model, manager, input.split(), val, lossSum / n,
-                        trainLogits, trainLabels, start);
+                // Validation runs the current encoders in inference mode on the val clips.
+                FeatureSet valFeatures = val.isEmpty() ? null
+                        : VideoFeatures.ofClips(encoders, manager, val, input.split(), 32);
+                EpochMetrics m = HeadTrainer.epochMetrics(epoch, options, model, lossSum / n, trainLogits, trainLabels,
+                        valFeatures, start);
                 st.history.add(m);
                 listener.onEpoch(m);
                 double score = Double.isNaN(m.valAcc1()) ? m.acc1() : m.valAcc1();
@@ -326,26 +325,6 @@ public final class JointTrainer {
             out.add(encoders.get(which[s]).encode(ps, ClipBatches.toArray(step, batch), training));
         }
         return out;
-    }
-
-    private static EpochMetrics metrics(int epoch, TrainOptions options, Encoders encoders, HeadModel model,
-            NDManager manager, SplitOptions split, List<StoredClip> val, double meanLoss, float[] trainLogits,
-            long[] trainLabels, long start) {
-        int classes = model.shape().classes();
-        Evaluation tr = Evaluation.of(trainLogits, trainLabels, classes);
-        double valAcc1 = Double.NaN;
-        double valAcc5 = Double.NaN;
-        double valLoss = Double.NaN;
-        if (!val.isEmpty()) {
-            FeatureSet f = VideoFeatures.ofClips(encoders, manager, val, split, 32);
-            float[] vl = model.logits(f, 64);
-            Evaluation ve = Evaluation.of(vl, f.labels(), classes);
-            valAcc1 = ve.acc1();
-            valAcc5 = ve.acc5();
-            valLoss = HeadTrainer.meanCrossEntropy(vl, f.labels(), classes);
-        }
-        return new EpochMetrics(epoch + 1, options.learningRateAt(epoch, 0), meanLoss, tr.acc1(), tr.acc5(), valLoss,
-                valAcc1, valAcc5, (System.nanoTime() - start) / 1e9);
     }
 
     private static List<Parameter> trainable(Block block) {

@@ -123,13 +123,33 @@ public final class VideoFeatures {
 
     /**
      * Features of background-swapped copies of stored clips (MODEL.md 6b): each clip's foreground
-     * on the frames of another drawn with {@code seed}, label kept, as
-     * {@link FeatureExtractor#extractSwapped} but with one encoder per stream.
+     * on the frames of another drawn with {@code seed} ({@link BackgroundSwap#swapClips}), label kept.
      */
     public static FeatureSet ofSwappedClips(Encoders encoders, NDManager manager, List<StoredClip> clips,
             SplitOptions split, int batchSize, long seed) {
         return ofClips(encoders, manager, BackgroundSwap.swapClips(clips, seed, split.foregroundThreshold()), split,
                 batchSize);
+    }
+
+    /** Two feature sets one after the other. */
+    public static FeatureSet concat(FeatureSet a, FeatureSet b) {
+        if (a.frames() != b.frames() || a.width() != b.width()) {
+            throw new IllegalArgumentException("Cannot join feature sets of T=" + a.frames() + ", d=" + a.width()
+                    + " and T=" + b.frames() + ", d=" + b.width());
+        }
+        float[][] out = new float[3][];
+        String[] names = {FeatureSet.VIDEO, FeatureSet.FOREGROUND, FeatureSet.BACKGROUND};
+        for (int s = 0; s < 3; s++) {
+            float[] x = a.stream(names[s]);
+            float[] y = b.stream(names[s]);
+            out[s] = java.util.Arrays.copyOf(x, x.length + y.length);
+            System.arraycopy(y, 0, out[s], x.length, y.length);
+        }
+        long[] la = a.labels();
+        long[] lb = b.labels();
+        long[] labels = java.util.Arrays.copyOf(la, la.length + lb.length);
+        System.arraycopy(lb, 0, labels, la.length, lb.length);
+        return new FeatureSet(out[0], out[1], out[2], labels, a.frames(), a.width());
     }
 
     private static FeatureSet features(float[][] f, long[] labels, int t, int d) {

@@ -338,12 +338,8 @@ public final class VideoTraining {
 
         /** The train features of the encoders, plus one swapped copy of each video with the swap. */
         FeatureSet trainingFeatures(Encoders encoders, NDManager manager) {
-            FeatureSet f = VideoFeatures.ofClips(encoders, manager, trainClips, o.split(), 16);
-            if (o.bgSwap() > 0) {
-                f = FeatureExtractor.concat(f, VideoFeatures.ofSwappedClips(encoders, manager, trainClips, o.split(), 16,
-                        o.headOptions().seed()));
-            }
-            return f;
+            return FrozenHeads.trainingFeatures(encoders, manager, trainClips, o.split(), o.bgSwap() > 0,
+                    o.headOptions().seed(), 16);
         }
 
         HeadTrainer.Listener listener() {
@@ -413,7 +409,7 @@ public final class VideoTraining {
             PooledClassifier c = new PooledClassifier(encoders.get(stream), classes);
             c.initialize(manager, DataType.FLOAT32, new Shape(1, 3, o.frames(), o.size(), o.size()));
             EncoderTrainer.Result r = EncoderTrainer.train(c, manager, classes, train, val,
-                    new EncoderTrainer.Input(input, o.split(), o.bgSwap(), o.split().foregroundThreshold()),
+                    new EncoderTrainer.Input(input, o.split(), o.bgSwap()),
                     o.stage1(), new EncoderTrainer.Checkpoint(out.resolve(CHECKPOINT_DIR).resolve("stage1-"
                             + stream.name() + ".bin"), fingerprint, o.resume(), o.stopAfterStage1Epoch()), log);
             if (!r.finished()) {

@@ -169,7 +169,7 @@ public final class HeadTrainer {
      * The metrics of one finished epoch: train loss and accuracy from the epoch's own logits,
      * validation loss and accuracy from an inference pass over {@code val} (NaN without one).
      */
-    static EpochMetrics epochMetrics(int epoch, TrainOptions options, HeadModel model, double meanLoss,
+    public static EpochMetrics epochMetrics(int epoch, TrainOptions options, HeadModel model, double meanLoss,
             float[] trainLogits, long[] trainLabels, FeatureSet val, long startNanos) {
         int classes = model.shape().classes();
         Evaluation tr = Evaluation.of(trainLogits, trainLabels, classes);
@@ -187,8 +187,7 @@ public final class HeadTrainer {
                 valAcc1, valAcc5, (System.nanoTime() - startNanos) / 1e9);
     }
 
-    /** Mean cross-entropy of flattened (N, L) logits against labels. */
-    public static double meanCrossEntropy(float[] logits, long[] labels, int classes) {
+    static double meanCrossEntropy(float[] logits, long[] labels, int classes) {
         double sum = 0;
         for (int i = 0; i < labels.length; i++) {
             double max = Double.NEGATIVE_INFINITY;

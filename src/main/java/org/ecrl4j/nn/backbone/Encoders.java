@@ -66,6 +66,15 @@ public final class Encoders {
         return new Encoders(v == s && s == c ? EncoderSharing.SHARED : EncoderSharing.SEPARATE, map);
     }
 
+    /** Copies of the distinct encoders (same weights), shared among the streams as these are. */
+    public Encoders copy(NDManager manager) {
+        Map<VideoEncoder, VideoEncoder> copies = new java.util.IdentityHashMap<>();
+        for (VideoEncoder d : distinct()) {
+            copies.put(d, d.copy(manager));
+        }
+        return of(copies.get(video()), copies.get(foreground()), copies.get(background()));
+    }
+
     /** Builds the encoder a spec names and derives the three streams' encoders from it. */
     public static Encoders create(BackboneSpec spec, EncoderSharing sharing, NDManager manager, ClipShape clip,
             boolean finetune, long seed) {
