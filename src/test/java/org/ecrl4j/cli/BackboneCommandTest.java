@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class BackboneCommandTest {
-    static final Path DIR = Path.of("../shared/fixtures/torchscript");
+    static final Path DIR = Path.of("src/test/resources/fixtures/torchscript");
     static final String MODEL = "torchscript:" + DIR.resolve("tiny_video_backbone.pt");
     static final String INPUT = DIR.resolve("input_2x3x8x64x64.npy").toString();
     static final String EXPECTED = DIR.resolve("expected_output_2x8x32.npy").toString();

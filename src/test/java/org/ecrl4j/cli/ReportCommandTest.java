@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -313,11 +314,18 @@ class ReportCommandTest {
         }
     }
 
+    /**
+     * Debian's Chromium, or null where it is absent; under CI ({@code CI=true}) its absence fails the
+     * test, because {@code .ci/run} installs it and the browser check must never be skipped there.
+     */
     static Path chromium() {
         for (String c : List.of("/usr/bin/chromium", "/usr/bin/chromium-browser")) {
             if (Files.isExecutable(Path.of(c))) {
                 return Path.of(c);
             }
+        }
+        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+            fail("CI=true but Chromium is not installed: .ci/run installs it (apt-get install chromium)");
         }
         return null;
     }

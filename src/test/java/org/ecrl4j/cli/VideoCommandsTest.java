@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The saliency, check-videos and bench ingest commands, run through the root command line. */
 class VideoCommandsTest {
-    static final Path VIDEOS = Path.of("../shared/fixtures/videos");
+    static final Path VIDEOS = Path.of("src/test/resources/fixtures/videos");
 
     @Test
     void saliencyWritesFourPngsPerSampledFrame(@TempDir Path dir) throws Exception {
@@ -68,9 +68,9 @@ class VideoCommandsTest {
         StringWriter err = new StringWriter();
         assertEquals(0, EcrlCommandTest.run(out, err, "check-videos", VIDEOS.toString()));
         String o = out.toString();
-        assertTrue(o.contains("BAD  ../shared/fixtures/videos/corrupted.mp4: damaged"), o);
-        assertTrue(o.contains("ok   ../shared/fixtures/videos/flipping_pancake.mkv  426x240  310 frames"), o);
-        assertTrue(o.contains("ok   ../shared/fixtures/videos/rotated_90.mov  320x568  3 frames"), o);
+        assertTrue(o.contains("BAD  src/test/resources/fixtures/videos/corrupted.mp4: damaged"), o);
+        assertTrue(o.contains("ok   src/test/resources/fixtures/videos/flipping_pancake.mkv  426x240  310 frames"), o);
+        assertTrue(o.contains("ok   src/test/resources/fixtures/videos/rotated_90.mov  320x568  3 frames"), o);
         assertTrue(o.contains("5 videos checked, 4 good, 1 bad"), o);
         StringWriter out2 = new StringWriter();
         assertEquals(1, EcrlCommandTest.run(out2, new StringWriter(), "check-videos", "--strict", VIDEOS.toString()));
@@ -139,12 +139,12 @@ class VideoCommandsTest {
         String o = out.toString();
         assertTrue(o.contains("apt-get install ffmpeg"), o);
         assertTrue(o.contains("motion_ms\tspectral_ms"), o);
-        assertTrue(o.contains("BAD  ../shared/fixtures/videos/corrupted.mp4"), o);
+        assertTrue(o.contains("BAD  src/test/resources/fixtures/videos/corrupted.mp4"), o);
         assertTrue(o.contains("1 videos timed, 1 bad"), o);
         assertTrue(o.contains("V,S,C with motion:"), o);
         List<String> lines = Files.readAllLines(csv);
         assertEquals(2, lines.size());
-        assertTrue(lines.get(1).startsWith("../shared/fixtures/videos/rotated_90.mov,3,0.1,-,"), lines.get(1));
+        assertTrue(lines.get(1).startsWith("src/test/resources/fixtures/videos/rotated_90.mov,3,0.1,-,"), lines.get(1));
     }
 
     @Test

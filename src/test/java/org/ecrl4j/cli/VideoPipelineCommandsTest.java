@@ -234,7 +234,7 @@ class VideoPipelineCommandsTest {
     @Test
     @Order(5)
     void importedBackboneIsFineTunedInBothStagesWithFinetuneBackbone() throws Exception {
-        Path model = Path.of("../shared/fixtures/torchscript/tiny_video_backbone.pt").toAbsolutePath();
+        Path model = Path.of("src/test/resources/fixtures/torchscript/tiny_video_backbone.pt").toAbsolutePath();
         Path tuned = dir.resolve("tuned");
         Result r = cli(args(new String[] {"train", "--data", annotations.toString(), "--out", tuned.toString(),
             "--config", "ecrl", "--backbone", "torchscript:" + model, "--finetune-backbone", "--stage1-epochs", "1",

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Each annotation format on small files built here, pointing at the real fixture videos. */
 class DatasetReadersTest {
-    static final Path VIDEOS = Path.of("../shared/fixtures/videos").toAbsolutePath().normalize();
+    static final Path VIDEOS = Path.of("src/test/resources/fixtures/videos").toAbsolutePath().normalize();
 
     @TempDir
     Path tmp;

@@ -20,11 +20,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Reads every file of {@code ../shared/fixtures/numpy/} (written by NumPy 1.24) and checks it
+ * Reads every file of {@code src/test/resources/fixtures/numpy/} (written by NumPy 1.24) and checks it
  * against the values listed in that folder's {@code EXPECTED.txt}.
  */
 class NpyFixturesTest {
-    static final Path DIR = Path.of("../shared/fixtures/numpy");
+    static final Path DIR = Path.of("src/test/resources/fixtures/numpy");
 
     /** The fixture files each test below covers; a new fixture without a test fails. */
     private static final Set<String> COVERED = Set.of(

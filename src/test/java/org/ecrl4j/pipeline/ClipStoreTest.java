@@ -11,7 +11,7 @@ import org.ecrl4j.data.VideoSample;
 import org.junit.jupiter.api.Test;
 
 class ClipStoreTest {
-    static final Path VIDEOS = Path.of("../shared/fixtures/videos");
+    static final Path VIDEOS = Path.of("src/test/resources/fixtures/videos");
 
     static VideoSample sample(String file, String label, String split) {
         return new VideoSample(VIDEOS.resolve(file), label, split, null, Map.of());

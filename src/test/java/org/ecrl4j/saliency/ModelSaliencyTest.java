@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The {@code model:PATH} method on a TorchScript file written by the test: a parameter-free module
  * whose output is the mean of the three channels, (1, 3, H, W) -> (1, 1, H, W), so the expected map
  * is known exactly. The archive has the layout PyTorch writes (version 3 records, pickled module,
- * TorchScript source), as in ../shared/fixtures/torchscript/tiny_video_backbone.pt.
+ * TorchScript source), as in src/test/resources/fixtures/torchscript/tiny_video_backbone.pt.
  */
 class ModelSaliencyTest {
     static final String SOURCE = String.join("\n",

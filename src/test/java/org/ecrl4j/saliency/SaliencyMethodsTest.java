@@ -165,12 +165,12 @@ class SaliencyMethodsTest {
 
     @Test
     void modelMethodRefusesFilesThatAreNotModelsOrBreakTheContract() {
-        Path notModel = Path.of("../shared/fixtures/torchscript/not_a_model.pt");
+        Path notModel = Path.of("src/test/resources/fixtures/torchscript/not_a_model.pt");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> SaliencyMethods.create("model:" + notModel));
         assertTrue(e.getMessage().contains("not_a_model.pt") && e.getMessage().contains("TorchScript"), e.getMessage());
         // a real TorchScript file with another contract ((N,3,T,H,W) -> (N,T,32)): one clear error
-        Path backbone = Path.of("../shared/fixtures/torchscript/tiny_video_backbone.pt");
+        Path backbone = Path.of("src/test/resources/fixtures/torchscript/tiny_video_backbone.pt");
         try (SaliencyMethod m = SaliencyMethods.create("model:" + backbone)) {
             IllegalStateException bad = assertThrows(IllegalStateException.class,
                     () -> m.compute(List.of(RgbFrame.black(16, 16))));

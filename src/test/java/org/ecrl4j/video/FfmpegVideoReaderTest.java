@@ -17,9 +17,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** Decoding the real files of ../shared/fixtures/videos against the facts of its README. */
+/** Decoding the real files of src/test/resources/fixtures/videos against the facts of its README. */
 class FfmpegVideoReaderTest {
-    static final Path VIDEOS = Path.of("../shared/fixtures/videos");
+    static final Path VIDEOS = Path.of("src/test/resources/fixtures/videos");
 
     @ParameterizedTest
     @CsvSource({

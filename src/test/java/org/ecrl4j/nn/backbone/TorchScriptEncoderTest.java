@@ -36,11 +36,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The imported backbone on the real files of {@code ../shared/fixtures/torchscript/} (a model
+ * The imported backbone on the real files of {@code src/test/resources/fixtures/torchscript/} (a model
  * traced with PyTorch 1.13, an input and the output PyTorch computed for it).
  */
 class TorchScriptEncoderTest {
-    static final Path DIR = Path.of("../shared/fixtures/torchscript");
+    static final Path DIR = Path.of("src/test/resources/fixtures/torchscript");
     static final Path MODEL = DIR.resolve("tiny_video_backbone.pt");
     static final ClipShape CLIP = new ClipShape(8, 64, 64);
 
