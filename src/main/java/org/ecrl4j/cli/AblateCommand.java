@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.ecrl4j.pipeline.Ablation;
+import org.ecrl4j.recipe.Recipes;
 import org.ecrl4j.synth.BenchmarkWriter;
 import org.ecrl4j.train.TrainOptions;
 import picocli.CommandLine;
@@ -71,9 +72,9 @@ public final class AblateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         String t = table.toLowerCase(Locale.ROOT);
-        if (!Ablation.TABLES.contains(t)) {
+        if (!Recipes.TABLES.contains(t)) {
             throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--table must be one of " + String.join(", ", Ablation.TABLES) + ", got '" + table + "'");
+                    "--table must be one of " + String.join(", ", Recipes.TABLES) + ", got '" + table + "'");
         }
         int n = quick ? 1 : seeds;
         if (n < 1 || stage1Epochs < 1 || headEpochs < 1 || frames < 1 || size < 0) {

@@ -14,6 +14,8 @@ import org.ecrl4j.eval.Evaluation;
 import org.ecrl4j.nn.BdAttention;
 import org.ecrl4j.nn.GlcaStream;
 import org.ecrl4j.nn.HeadConfig;
+import org.ecrl4j.recipe.Recipe;
+import org.ecrl4j.recipe.Recipes;
 import org.ecrl4j.train.EpochMetrics;
 import org.ecrl4j.train.HeadModel;
 import org.ecrl4j.train.HeadTrainer;
@@ -42,8 +44,8 @@ public final class TrainCommand implements Callable<Integer> {
     Path val;
 
     @Option(names = "--config", defaultValue = "ecrl", paramLabel = "NAME",
-            description = "configuration: base, fcm, bcm, fcm-bcm, fcm-bcm-tsc, fcm-bcm-bd, fcm-bcm-tsc-bd, ecrl,"
-                    + " ecrl-plus, base-swap, fg-only (default: ${DEFAULT-VALUE})")
+            description = "configuration, a named recipe: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})",
+            completionCandidates = RecipeNames.class)
     String config;
 
     @Option(names = "--out", required = true, paramLabel = "RUN_DIR", description = "run folder to write")
@@ -112,7 +114,8 @@ public final class TrainCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "give exactly one of --features (cached features) and --data (videos)");
         }
-        HeadConfig head = resolveHead();
+        Recipe recipe = resolveRecipe();
+        HeadConfig head = recipe.head();
         TrainOptions options = resolveOptions();
         if (data != null) {
             if (val != null || classes != null) {
@@ -120,7 +123,7 @@ public final class TrainCommand implements Callable<Integer> {
                         "--val and --classes apply to --features; with --data the val rows and the class list come"
                                 + " from the annotations");
             }
-            return videoTraining.run(data, out, head, options, preset, System.err);
+            return videoTraining.run(data, out, recipe, options, preset, System.err);
         }
         System.err.printf("loading %s%n", features);
         FeatureSet train = FeatureSet.load(features);
@@ -181,29 +184,31 @@ public final class TrainCommand implements Callable<Integer> {
         return s + String.format(Locale.ROOT, "  (%.1f s)", m.seconds());
     }
 
-    private HeadConfig resolveHead() {
-        HeadConfig h = HeadConfig.named(config);
+    /** The named recipe with the head options of the command line applied. */
+    private Recipe resolveRecipe() {
+        Recipe recipe = Recipes.named(config);
+        HeadConfig.Builder h = recipe.head().toBuilder();
         if (bdAttention != null) {
-            h = h.withBdAttention(parseEnum(BdAttention.class, bdAttention, "--bd-attention"));
+            h.bdAttention(parseEnum(BdAttention.class, bdAttention, "--bd-attention"));
         }
         if (noMu) {
-            h = h.withMu(false);
+            h.useMu(false);
         }
         if (noPrior) {
-            h = h.withPrior(false);
+            h.usePrior(false);
         }
         if (dictionary != null || confounders != null) {
-            h = h.withDictionary(dictionary == null ? h.dictionary()
+            h.dictionary(dictionary == null ? recipe.head().dictionary()
                     : parseEnum(DictionaryKind.class, dictionary, "--dictionary"),
-                    confounders == null ? h.confounders() : confounders);
+                    confounders == null ? recipe.head().confounders() : confounders);
         }
         if (glcaStream != null) {
-            h = h.withGlcaStream(parseEnum(GlcaStream.class, glcaStream, "--glca-stream"));
+            h.glcaStream(parseEnum(GlcaStream.class, glcaStream, "--glca-stream"));
         }
         if (globalEntries != null) {
-            h = h.withGlobalEntries(globalEntries);
+            h.globalEntries(globalEntries);
         }
-        return h;
+        return recipe.withHead(h.build());
     }
 
     private TrainOptions resolveOptions() {
@@ -227,6 +232,14 @@ public final class TrainCommand implements Callable<Integer> {
                 names.add(c.name().toLowerCase(Locale.ROOT).replace('_', '-'));
             }
             throw new IllegalArgumentException("Unknown " + option + " '" + value + "'; use one of " + names);
+        }
+    }
+
+    /** The recipe names, for the help text. */
+    static final class RecipeNames implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return Recipes.names().iterator();
         }
     }
 }

@@ -6,6 +6,7 @@ import org.ecrl4j.nn.HeadConfig;
 import org.ecrl4j.nn.backbone.BackboneSpec;
 import org.ecrl4j.nn.backbone.EncoderSharing;
 import org.ecrl4j.pipeline.VideoTraining;
+import org.ecrl4j.recipe.Recipe;
 import org.ecrl4j.saliency.SplitOptions;
 import org.ecrl4j.train.TrainOptions;
 import picocli.CommandLine.Mixin;
@@ -28,7 +29,7 @@ public final class VideoTrainOptions {
     String encoders = "shared";
 
     @Option(names = "--bg-swap", paramLabel = "P",
-            description = "background swap probability (MODEL.md 6b; default: 1 for ecrl-plus and base-swap, else 0)")
+            description = "background swap probability (MODEL.md 6b; default: the recipe's, 1 for ecrl-plus and base-swap, else 0)")
     Double bgSwap;
 
     @Option(names = "--stage1-epochs", paramLabel = "E",
@@ -64,13 +65,13 @@ public final class VideoTrainOptions {
 
     @Mixin VideoOptions video = new VideoOptions();
 
-    int run(Path data, Path out, HeadConfig head, TrainOptions headOptions, String preset, PrintStream log)
+    int run(Path data, Path out, Recipe recipe, TrainOptions headOptions, String preset, PrintStream log)
             throws Exception {
         int stage1Epochs = this.stage1Epochs != null ? this.stage1Epochs : preset.equalsIgnoreCase("scratch") ? 40 : 12;
-        String name = head.name();
-        // MODEL.md 6b: ecrl-plus and fg-only read the masked clip-box foreground; the rest the paper's split.
-        SplitOptions defaults = name.equals("ecrl-plus") || name.equals("fg-only") ? SplitOptions.PLUS : SplitOptions.PAPER;
-        double swap = bgSwap != null ? bgSwap : name.equals("ecrl-plus") || name.equals("base-swap") ? 1.0 : 0.0;
+        HeadConfig head = recipe.head();
+        // The recipe's split and swap (MODEL.md 6b), unless the command line sets them.
+        SplitOptions defaults = recipe.split();
+        double swap = bgSwap != null ? bgSwap : recipe.swap();
         if (stage1Epochs < 0) {
             throw new IllegalArgumentException("--stage1-epochs must be >= 0, got " + stage1Epochs);
         }

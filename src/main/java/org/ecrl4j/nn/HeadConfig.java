@@ -1,14 +1,11 @@
 package org.ecrl4j.nn;
 
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import org.ecrl4j.dictionary.DictionaryKind;
 
 /**
  * An immutable, validated description of an ECRL head: which Table 3 row it is and the Table 4/5
- * options. The named configurations are in {@link #named(String)}.
+ * options. Built with {@link #builder(String)} (the reference defaults of MODEL.md) or changed with
+ * {@link #toBuilder()}; the named configurations are recipes ({@code org.ecrl4j.recipe.Recipes}).
  *
  * @param name the configuration's name (a row of MODEL.md section 6 or a product configuration)
  * @param videoLogit whether fc(mean F_v) is part of the logits
@@ -41,10 +38,6 @@ public record HeadConfig(
         int globalEntries,
         float dropout) {
 
-    /** The rows of MODEL.md section 6 (paper Table 3), in table order. */
-    public static final List<String> TABLE3_ROWS = List.of(
-            "base", "fcm", "bcm", "fcm-bcm", "fcm-bcm-tsc", "fcm-bcm-bd", "fcm-bcm-tsc-bd", "ecrl");
-
     public HeadConfig {
         if (name == null || name.isBlank()) {
             throw new IllegalArgumentException("configuration name must not be empty");
@@ -67,88 +60,128 @@ public record HeadConfig(
         }
     }
 
-    private static HeadConfig row(String name, boolean videoLogit, Branch branch, CrossFrame cf,
-            boolean bd, boolean fd) {
-        return new HeadConfig(name, videoLogit, branch, cf, bd, fd, BdAttention.DOT, true, true,
-                DictionaryKind.BACKGROUND, 256, GlcaStream.V, 512, 0.15f);
-    }
-
-    private static final Map<String, HeadConfig> NAMED = new LinkedHashMap<>();
-
-    static {
-        for (HeadConfig c : List.of(
-                row("base", true, Branch.NONE, CrossFrame.NONE, false, false),
-                row("fcm", true, Branch.FOREGROUND, CrossFrame.NONE, false, false),
-                row("bcm", true, Branch.BACKGROUND, CrossFrame.NONE, false, false),
-                row("fcm-bcm", true, Branch.JOINT, CrossFrame.NONE, false, false),
-                row("fcm-bcm-tsc", true, Branch.JOINT, CrossFrame.CCM_TSC, false, false),
-                row("fcm-bcm-bd", true, Branch.JOINT, CrossFrame.NONE, true, false),
-                row("fcm-bcm-tsc-bd", true, Branch.JOINT, CrossFrame.CCM_TSC, true, false),
-                row("ecrl", false, Branch.JOINT, CrossFrame.CCM_TSC, true, true),
-                // Beyond the paper (MODEL.md 6b): the head parts of the product configurations.
-                row("ecrl-plus", false, Branch.JOINT, CrossFrame.CCM_TSC, true, true).withGlcaStream(GlcaStream.S),
-                row("base-swap", true, Branch.NONE, CrossFrame.NONE, false, false),
-                row("fg-only", false, Branch.FOREGROUND, CrossFrame.NONE, false, false))) {
-            NAMED.put(c.name(), c);
-        }
-    }
-
-    /** The names of every named configuration. */
-    public static List<String> names() {
-        return List.copyOf(NAMED.keySet());
-    }
-
     /**
-     * A named configuration.
-     *
-     * @throws IllegalArgumentException listing the known names when {@code name} is unknown
+     * A builder with the reference defaults: no part switched on, dot attention with μ and prior, the
+     * background dictionary with K_c = 256, GLCA on V with K_g = 512 and dropout 0.15.
      */
-    public static HeadConfig named(String name) {
-        HeadConfig c = NAMED.get(name.toLowerCase(Locale.ROOT));
-        if (c == null) {
-            throw new IllegalArgumentException("Unknown configuration '" + name + "'; known: "
-                    + String.join(", ", NAMED.keySet()));
+    public static Builder builder(String name) {
+        return new Builder(name);
+    }
+
+    /** A builder holding this configuration's values. */
+    public Builder toBuilder() {
+        Builder b = new Builder(name);
+        b.videoLogit = videoLogit;
+        b.branch = branch;
+        b.crossFrame = crossFrame;
+        b.backdoor = backdoor;
+        b.frontdoor = frontdoor;
+        b.bdAttention = bdAttention;
+        b.useMu = useMu;
+        b.usePrior = usePrior;
+        b.dictionary = dictionary;
+        b.confounders = confounders;
+        b.glcaStream = glcaStream;
+        b.globalEntries = globalEntries;
+        b.dropout = dropout;
+        return b;
+    }
+
+    /** Builds a {@link HeadConfig}; {@link #build()} validates it. */
+    public static final class Builder {
+        private String name;
+        private boolean videoLogit;
+        private Branch branch = Branch.NONE;
+        private CrossFrame crossFrame = CrossFrame.NONE;
+        private boolean backdoor;
+        private boolean frontdoor;
+        private BdAttention bdAttention = BdAttention.DOT;
+        private boolean useMu = true;
+        private boolean usePrior = true;
+        private DictionaryKind dictionary = DictionaryKind.BACKGROUND;
+        private int confounders = 256;
+        private GlcaStream glcaStream = GlcaStream.V;
+        private int globalEntries = 512;
+        private float dropout = 0.15f;
+
+        private Builder(String name) {
+            this.name = name;
         }
-        return c;
-    }
 
-    public HeadConfig withBdAttention(BdAttention a) {
-        return new HeadConfig(name, videoLogit, branch, crossFrame, backdoor, frontdoor, a, useMu, usePrior,
-                dictionary, confounders, glcaStream, globalEntries, dropout);
-    }
+        public Builder name(String n) {
+            name = n;
+            return this;
+        }
 
-    public HeadConfig withMu(boolean mu) {
-        return new HeadConfig(name, videoLogit, branch, crossFrame, backdoor, frontdoor, bdAttention, mu,
-                usePrior, dictionary, confounders, glcaStream, globalEntries, dropout);
-    }
+        /** fc(mean F_v) is part of the logits. */
+        public Builder videoLogit() {
+            videoLogit = true;
+            return this;
+        }
 
-    public HeadConfig withPrior(boolean prior) {
-        return new HeadConfig(name, videoLogit, branch, crossFrame, backdoor, frontdoor, bdAttention, useMu,
-                prior, dictionary, confounders, glcaStream, globalEntries, dropout);
-    }
+        public Builder branch(Branch b) {
+            branch = b;
+            return this;
+        }
 
-    public HeadConfig withDictionary(DictionaryKind kind, int k) {
-        return new HeadConfig(name, videoLogit, branch, crossFrame, backdoor, frontdoor, bdAttention, useMu,
-                usePrior, kind, k, glcaStream, globalEntries, dropout);
-    }
+        public Builder crossFrame(CrossFrame cf) {
+            crossFrame = cf;
+            return this;
+        }
 
-    public HeadConfig withGlcaStream(GlcaStream stream) {
-        return new HeadConfig(name, videoLogit, branch, crossFrame, backdoor, frontdoor, bdAttention, useMu,
-                usePrior, dictionary, confounders, stream, globalEntries, dropout);
-    }
+        /** J goes through the back-door adjustment. */
+        public Builder backdoor() {
+            backdoor = true;
+            return this;
+        }
 
-    public HeadConfig withGlobalEntries(int kg) {
-        return new HeadConfig(name, videoLogit, branch, crossFrame, backdoor, frontdoor, bdAttention, useMu,
-                usePrior, dictionary, confounders, glcaStream, kg, dropout);
-    }
+        /** Global-local causal attention adds S2. */
+        public Builder frontdoor() {
+            frontdoor = true;
+            return this;
+        }
 
-    public HeadConfig withDropout(float p) {
-        return new HeadConfig(name, videoLogit, branch, crossFrame, backdoor, frontdoor, bdAttention, useMu,
-                usePrior, dictionary, confounders, glcaStream, globalEntries, p);
-    }
+        public Builder bdAttention(BdAttention a) {
+            bdAttention = a;
+            return this;
+        }
 
-    public HeadConfig withCrossFrame(CrossFrame cf) {
-        return new HeadConfig(name, videoLogit, branch, cf, backdoor, frontdoor, bdAttention, useMu,
-                usePrior, dictionary, confounders, glcaStream, globalEntries, dropout);
+        public Builder useMu(boolean mu) {
+            useMu = mu;
+            return this;
+        }
+
+        public Builder usePrior(boolean prior) {
+            usePrior = prior;
+            return this;
+        }
+
+        /** The dictionary kind and K_c (used by k-means; class dictionaries have one entry per class). */
+        public Builder dictionary(DictionaryKind kind, int k) {
+            dictionary = kind;
+            confounders = k;
+            return this;
+        }
+
+        public Builder glcaStream(GlcaStream stream) {
+            glcaStream = stream;
+            return this;
+        }
+
+        public Builder globalEntries(int kg) {
+            globalEntries = kg;
+            return this;
+        }
+
+        public Builder dropout(float p) {
+            dropout = p;
+            return this;
+        }
+
+        /** The configuration, validated by the record's constructor. */
+        public HeadConfig build() {
+            return new HeadConfig(name, videoLogit, branch, crossFrame, backdoor, frontdoor, bdAttention, useMu,
+                    usePrior, dictionary, confounders, glcaStream, globalEntries, dropout);
+        }
     }
 }

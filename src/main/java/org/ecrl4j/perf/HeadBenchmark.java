@@ -10,6 +10,7 @@ import java.util.SplittableRandom;
 import org.ecrl4j.dictionary.ConfounderDictionary;
 import org.ecrl4j.dictionary.DictionaryKind;
 import org.ecrl4j.nn.HeadConfig;
+import org.ecrl4j.recipe.Recipes;
 import org.ecrl4j.nn.HeadShape;
 import org.ecrl4j.nn.InferenceCache;
 import org.ecrl4j.train.HeadModel;
@@ -48,7 +49,7 @@ public final class HeadBenchmark implements AutoCloseable {
         float[] prior = new float[sizes.confounders()];
         java.util.Arrays.fill(prior, 1f / prior.length);
         float[][] g = gaussian(random, sizes.globalEntries(), d);
-        HeadConfig config = HeadConfig.named("ecrl").withGlobalEntries(sizes.globalEntries());
+        HeadConfig config = Recipes.ECRL.head().toBuilder().globalEntries(sizes.globalEntries()).build();
         model = HeadModel.create(config, new HeadShape(sizes.frames(), d, sizes.classes()),
                 new ConfounderDictionary(z, prior, DictionaryKind.BACKGROUND), g, seed);
         TrainOptions options = TrainOptions.pretrained(seed);

@@ -16,15 +16,15 @@ import java.util.Set;
 import org.ecrl4j.data.DatasetReaders;
 import org.ecrl4j.data.FeatureSet;
 import org.ecrl4j.data.VideoSample;
-import org.ecrl4j.dictionary.DictionaryKind;
 import org.ecrl4j.eval.BiasMetrics;
 import org.ecrl4j.eval.Evaluation;
-import org.ecrl4j.nn.BdAttention;
-import org.ecrl4j.nn.HeadConfig;
 import org.ecrl4j.nn.backbone.EncoderSharing;
 import org.ecrl4j.nn.backbone.Encoders;
 import org.ecrl4j.nn.backbone.PooledClassifier;
 import org.ecrl4j.nn.backbone.VideoEncoder;
+import org.ecrl4j.recipe.Recipe;
+import org.ecrl4j.recipe.Recipes;
+import org.ecrl4j.recipe.Stage1;
 import org.ecrl4j.saliency.SplitOptions;
 import org.ecrl4j.train.HeadTrainer;
 import org.ecrl4j.train.HeadModel;
@@ -42,38 +42,12 @@ import org.ecrl4j.util.AtomicFiles;
  * heads train on its frozen features.
  */
 public final class Ablation {
-    /** The accepted {@code --table} values. */
-    public static final List<String> TABLES = List.of("3", "4", "5", "plus");
-
-    /** How a row's stage-1 encoder is trained. */
-    public enum Stage1 {
-        /** The plain classifier on whole clips (ECRL's stage 1). */
-        PLAIN,
-        /** Plain classifier with every training clip's background swapped (base-swap, ecrl-plus). */
-        SWAP_ALWAYS,
-        /** M_s of the paper's separate encoders: a plain classifier on the foreground stream S. */
-        FOREGROUND,
-        /** M_c of the paper's separate encoders: a plain classifier on the background stream C. */
-        BACKGROUND
-    }
-
-    /**
-     * One row of a table.
-     *
-     * @param name the row label
-     * @param stage1 the encoder the head sits on
-     * @param head the head configuration
-     * @param split how clips are split into streams for the head's features
-     * @param swappedCopies whether background-swapped copies are added to the head's training features
-     */
-    public record Row(String name, Stage1 stage1, HeadConfig head, SplitOptions split, boolean swappedCopies) {}
-
     /**
      * Ablation settings.
      *
      * @param annotations the annotation file (or dataset folder) to read
      * @param out output folder of the table files
-     * @param table one of {@link #TABLES}
+     * @param table one of {@link Recipes#TABLES}
      * @param seeds training seeds
      * @param frames T sampled frames
      * @param size square input size
@@ -100,46 +74,6 @@ public final class Ablation {
         this.log = log;
     }
 
-    /**
-     * The rows of a table.
-     *
-     * @throws IllegalArgumentException naming the accepted values when {@code table} is unknown
-     */
-    public static List<Row> rows(String table) {
-        HeadConfig ecrl = HeadConfig.named("ecrl");
-        List<Row> rows = new ArrayList<>();
-        switch (table == null ? "" : table.toLowerCase(Locale.ROOT)) {
-            case "3" -> {
-                for (String n : HeadConfig.TABLE3_ROWS) {
-                    rows.add(new Row(n, Stage1.PLAIN, HeadConfig.named(n), SplitOptions.PAPER, false));
-                }
-            }
-            case "4" -> {
-                rows.add(new Row("dot attention", Stage1.PLAIN, ecrl.withBdAttention(BdAttention.DOT), SplitOptions.PAPER, false));
-                rows.add(new Row("additive attention", Stage1.PLAIN, ecrl.withBdAttention(BdAttention.ADDITIVE),
-                        SplitOptions.PAPER, false));
-                rows.add(new Row("without mu", Stage1.PLAIN, ecrl.withMu(false), SplitOptions.PAPER, false));
-                rows.add(new Row("without prior", Stage1.PLAIN, ecrl.withPrior(false), SplitOptions.PAPER, false));
-            }
-            case "5" -> {
-                for (DictionaryKind k : DictionaryKind.values()) {
-                    rows.add(new Row(k.optionName() + " dictionary", Stage1.PLAIN,
-                            ecrl.withDictionary(k, ecrl.confounders()), SplitOptions.PAPER, false));
-                }
-            }
-            case "plus" -> {
-                rows.add(new Row("base", Stage1.PLAIN, HeadConfig.named("base"), SplitOptions.PAPER, false));
-                rows.add(new Row("base-swap", Stage1.SWAP_ALWAYS, HeadConfig.named("base-swap"), SplitOptions.PAPER, false));
-                rows.add(new Row("fg-only", Stage1.PLAIN, HeadConfig.named("fg-only"), SplitOptions.PLUS, false));
-                rows.add(new Row("ecrl", Stage1.PLAIN, ecrl, SplitOptions.PAPER, false));
-                rows.add(new Row("ecrl-plus", Stage1.SWAP_ALWAYS, HeadConfig.named("ecrl-plus"), SplitOptions.PLUS, true));
-            }
-            default -> throw new IllegalArgumentException("Unknown table '" + table + "'; use one of "
-                    + String.join(", ", TABLES));
-        }
-        return rows;
-    }
-
     /** The annotation file of a benchmark folder, or the path itself. */
     public static Path annotationsOf(Path data) {
         Path a = data.resolve(org.ecrl4j.synth.BenchmarkWriter.ANNOTATIONS);
@@ -148,7 +82,7 @@ public final class Ablation {
 
     /** Trains every row over every seed, writes the table files and returns the rows' results. */
     public List<RowResult> run() throws IOException {
-        List<Row> rows = rows(options.table());
+        List<Recipe> rows = Recipes.table(options.table());
         if (options.seeds().isEmpty()) {
             throw new IllegalArgumentException("at least one seed is needed");
         }
@@ -172,7 +106,7 @@ public final class Ablation {
         // row -> split -> per-seed values
         Map<String, Map<String, List<Double>>> acc1 = new LinkedHashMap<>();
         Map<String, Map<String, List<Double>>> acc5 = new LinkedHashMap<>();
-        for (Row r : rows) {
+        for (Recipe r : rows) {
             acc1.put(r.name(), new LinkedHashMap<>());
             acc5.put(r.name(), new LinkedHashMap<>());
         }
@@ -180,15 +114,15 @@ public final class Ablation {
             log.printf(Locale.ROOT, "== seed %d%n", seed);
             try (NDManager manager = NDManager.newBaseManager()) {
                 Map<Stage1, PooledClassifier> encoders = new EnumMap<>(Stage1.class);
-                for (Row r : rows) {
-                    VideoEncoder v = encoders.computeIfAbsent(r.stage1(), k -> stage1(manager, l, store, k, seed))
+                for (Recipe r : rows) {
+                    VideoEncoder v = encoders.computeIfAbsent(r.stage1(), k -> stage1(manager, l, store, r, seed))
                             .encoder();
                     Encoders enc = Encoders.of(v, EncoderSharing.SHARED, manager);
                     if (options.separate() && r.stage1() == Stage1.PLAIN && r.split().equals(SplitOptions.PAPER)
                             && r.head().branch() != org.ecrl4j.nn.Branch.NONE) {
                         enc = Encoders.of(v,
-                                encoders.computeIfAbsent(Stage1.FOREGROUND, k -> stage1(manager, l, store, k, seed)).encoder(),
-                                encoders.computeIfAbsent(Stage1.BACKGROUND, k -> stage1(manager, l, store, k, seed)).encoder());
+                                encoders.computeIfAbsent(Stage1.FOREGROUND, k -> stage1(manager, l, store, r, k, seed)).encoder(),
+                                encoders.computeIfAbsent(Stage1.BACKGROUND, k -> stage1(manager, l, store, r, k, seed)).encoder());
                     }
                     log.printf(Locale.ROOT, "row %s (head %s, stage 1 %s)%n", r.name(), r.head().name(),
                             r.stage1().name().toLowerCase(Locale.ROOT));
@@ -205,7 +139,7 @@ public final class Ablation {
         }
         boolean bias = BiasMetrics.applicable(new LinkedHashSet<>(splits));
         List<RowResult> results = new ArrayList<>();
-        for (Row r : rows) {
+        for (Recipe r : rows) {
             Map<String, double[]> a1 = new LinkedHashMap<>();
             Map<String, double[]> a5 = new LinkedHashMap<>();
             for (String s : splits) {
@@ -254,19 +188,20 @@ public final class Ablation {
         return out;
     }
 
-    private PooledClassifier stage1(NDManager manager, int classes, ClipStore store, Stage1 kind, long seed) {
-        EncoderTrainer.Input input = switch (kind) {
-            case PLAIN -> new EncoderTrainer.Input(ClipBatches.Stream.WHOLE, SplitOptions.PAPER, 0);
-            case SWAP_ALWAYS -> new EncoderTrainer.Input(ClipBatches.Stream.WHOLE, SplitOptions.PLUS, 1.0);
-            case FOREGROUND -> new EncoderTrainer.Input(ClipBatches.Stream.FOREGROUND, SplitOptions.PAPER, 0);
-            case BACKGROUND -> new EncoderTrainer.Input(ClipBatches.Stream.BACKGROUND, SplitOptions.PAPER, 0);
-        };
-        log.println("stage 1 (" + kind.name().toLowerCase(Locale.ROOT) + "), seed " + seed);
-        return FrozenHeads.stage1(manager, options.widths(), options.frames(), options.size(), classes,
-                store.split("train"), store.split("val"), input, options.stage1().withSeed(seed), log);
+    private PooledClassifier stage1(NDManager manager, int classes, ClipStore store, Recipe recipe, long seed) {
+        return stage1(manager, classes, store, recipe, recipe.stage1(), seed);
     }
 
-    private Map<String, Evaluation> head(Encoders encoders, NDManager manager, ClipStore store, Row row,
+    /** The stage-1 encoder of {@code kind} (the recipe's, or M_s/M_c of its separate encoders). */
+    private PooledClassifier stage1(NDManager manager, int classes, ClipStore store, Recipe recipe, Stage1 kind,
+            long seed) {
+        log.println("stage 1 (" + kind.name().toLowerCase(Locale.ROOT) + "), seed " + seed);
+        return FrozenHeads.stage1(manager, options.widths(), options.frames(), options.size(), classes,
+                store.split("train"), store.split("val"), FrozenHeads.stage1Input(kind, recipe.split(), recipe.swap()),
+                options.stage1().withSeed(seed), log);
+    }
+
+    private Map<String, Evaluation> head(Encoders encoders, NDManager manager, ClipStore store, Recipe row,
             List<String> splits, int classes, long seed) {
         FeatureSet train = FrozenHeads.trainingFeatures(encoders, manager, store.split("train"), row.split(),
                 row.swappedCopies(), seed, 32);

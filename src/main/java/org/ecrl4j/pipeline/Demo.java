@@ -22,6 +22,8 @@ import org.ecrl4j.nn.backbone.EncoderSharing;
 import org.ecrl4j.nn.backbone.Encoders;
 import org.ecrl4j.nn.backbone.PooledClassifier;
 import org.ecrl4j.nn.backbone.VideoEncoder;
+import org.ecrl4j.recipe.Recipes;
+import org.ecrl4j.recipe.Stage1;
 import org.ecrl4j.saliency.SaliencyMap;
 import org.ecrl4j.report.ClipEvidence;
 import org.ecrl4j.report.RunReport;
@@ -60,7 +62,8 @@ public final class Demo {
     public static final List<String> EVAL_SPLITS = List.of("val", "val-swap", "val-static", "iid", "bg-shift",
             "obj-shift", "bg-only");
     /** The models, in report order. */
-    public static final List<String> MODELS = List.of("ceiling", "base", "ecrl", "ecrl-plus");
+    public static final List<String> MODELS = List.of(Recipes.CEILING.name(), Recipes.BASE.name(), Recipes.ECRL.name(),
+            Recipes.ECRL_PLUS.name());
 
     /**
      * Demo settings.
@@ -219,46 +222,52 @@ public final class Demo {
         List<StoredClip> train = store.split("train");
         List<StoredClip> val = store.split("val");
         try (NDManager manager = NDManager.newBaseManager()) {
-            EncoderTrainer.Input plain = new EncoderTrainer.Input(ClipBatches.Stream.WHOLE, SplitOptions.PAPER, 0);
+            EncoderTrainer.Input plain = FrozenHeads.stage1Input(Stage1.PLAIN, SplitOptions.PAPER, 0);
+            String ceilingName = Recipes.CEILING.name();
+            String baseName = Recipes.BASE.name();
+            String ecrlName = Recipes.ECRL.name();
+            String plusName = Recipes.ECRL_PLUS.name();
             List<String> models = options.models();
-            if (models.contains("ceiling")) {
+            if (models.contains(ceilingName)) {
                 log.println("ceiling: base trained on train-unbiased");
                 PooledClassifier ceiling = stage1(manager, classes, store.split("train-unbiased"), val, plain, seed);
-                results.put("ceiling", evaluate(ceiling, manager, store, plain, classes));
+                results.put(ceilingName, evaluate(ceiling, manager, store, plain, classes));
             }
             PooledClassifier base = null;
-            if (models.contains("base") || models.contains("ecrl")) {
+            if (models.contains(baseName) || models.contains(ecrlName)) {
                 log.println("base: plain classifier on train (also ECRL's stage 1)");
                 base = stage1(manager, classes, train, val, plain, seed);
-                if (models.contains("base")) {
-                    results.put("base", evaluate(base, manager, store, plain, classes));
+                if (models.contains(baseName)) {
+                    results.put(baseName, evaluate(base, manager, store, plain, classes));
                 }
             }
-            if (models.contains("ecrl")) {
+            if (models.contains(ecrlName)) {
                 log.println("ecrl: the paper's ECRL (per-frame crop) from base's stage-1 encoder");
                 boolean report = seed == options.seeds().get(0);
                 Encoders ecrlEncoders = options.ecrlEncoders().equals("separate")
-                        ? separateEncoders(base, manager, store, SplitOptions.PAPER, classes, seed)
+                        ? separateEncoders(base, manager, store, classes, seed)
                         : Encoders.of(base.encoder(), EncoderSharing.SHARED, manager);
-                results.put("ecrl", head(ecrlEncoders, manager, store, HeadConfig.named("ecrl"), SplitOptions.PAPER,
-                        false, classes, seed, report ? runDir("ecrl") : null));
+                results.put(ecrlName, head(ecrlEncoders, manager, store, Recipes.ECRL.head(), Recipes.ECRL.split(),
+                        Recipes.ECRL.swappedCopies(), classes, seed, report ? runDir(ecrlName) : null));
                 if (report) {
                     log.println("base head on base's frozen features, for the report's comparison");
                     head(Encoders.of(base.encoder(), EncoderSharing.SHARED, manager), manager, store,
-                            HeadConfig.named("base"), SplitOptions.PAPER, false, classes, seed, runDir("base"));
+                            Recipes.BASE.head(), Recipes.BASE.split(), Recipes.BASE.swappedCopies(), classes, seed,
+                            runDir(baseName));
                 }
             }
-            if (models.contains("ecrl-plus")) {
+            if (models.contains(plusName)) {
                 log.println("ecrl-plus: clip-box masked foreground, GLCA on S, background swap p=" + options.swap()
                         + ", one encoder for V, S and C trained with the swap");
-                EncoderTrainer.Input swapped = new EncoderTrainer.Input(ClipBatches.Stream.WHOLE, SplitOptions.PLUS,
-                        options.swap());
+                EncoderTrainer.Input swapped = FrozenHeads.stage1Input(Recipes.ECRL_PLUS.stage1(),
+                        Recipes.ECRL_PLUS.split(), options.swap());
                 PooledClassifier plus = stage1(manager, classes, train, val, swapped, seed);
                 Encoders plusEncoders = Encoders.of(plus.encoder(), EncoderSharing.SHARED, manager);
-                results.put("ecrl-plus", head(plusEncoders, manager, store, HeadConfig.named("ecrl-plus"),
-                        SplitOptions.PLUS, options.swap() > 0, classes, seed, null));
+                results.put(plusName, head(plusEncoders, manager, store, Recipes.ECRL_PLUS.head(),
+                        Recipes.ECRL_PLUS.split(), Recipes.ECRL_PLUS.swappedCopies() && options.swap() > 0, classes, seed,
+                        null));
             }
-            if (models.contains("ecrl") && seed == options.seeds().get(0)) {
+            if (models.contains(ecrlName) && seed == options.seeds().get(0)) {
                 this.report = writeReport(manager, store, seed);
             }
         }
@@ -293,14 +302,14 @@ public final class Demo {
      * The paper's separate stage-1 encoders of an ECRL configuration: base's encoder as M_v, and M_s
      * and M_c each trained with a plain classifier on its own stream.
      */
-    private Encoders separateEncoders(PooledClassifier v, NDManager manager, ClipStore store, SplitOptions split,
-            int classes, long seed) {
+    private Encoders separateEncoders(PooledClassifier v, NDManager manager, ClipStore store, int classes,
+            long seed) {
         log.println("  stage 1 of M_s: plain classifier on the foreground stream S");
         VideoEncoder s = stage1(manager, classes, store.split("train"), store.split("val"),
-                new EncoderTrainer.Input(ClipBatches.Stream.FOREGROUND, split, 0), seed).encoder();
+                FrozenHeads.stage1Input(Stage1.FOREGROUND, SplitOptions.PAPER, 0), seed).encoder();
         log.println("  stage 1 of M_c: plain classifier on the background stream C");
         VideoEncoder c = stage1(manager, classes, store.split("train"), store.split("val"),
-                new EncoderTrainer.Input(ClipBatches.Stream.BACKGROUND, split, 0), seed).encoder();
+                FrozenHeads.stage1Input(Stage1.BACKGROUND, SplitOptions.PAPER, 0), seed).encoder();
         return Encoders.of(v.encoder(), s, c);
     }
 
@@ -308,7 +317,7 @@ public final class Demo {
             SplitOptions split, boolean swap, int classes, long seed, Path runDir) {
         FeatureSet train = FrozenHeads.trainingFeatures(stage1, manager, store.split("train"), split, swap, seed, 32);
         FeatureSet val = null; // the frozen path's val features, reused in the evaluation below
-        boolean joint = options.stage2() != null && !config.name().equals("base");
+        boolean joint = options.stage2() != null && !config.equals(Recipes.BASE.head());
         Encoders encoders = stage1;
         HeadTrainer.Result r;
         if (joint) {
@@ -357,11 +366,11 @@ public final class Demo {
      * all training of the seed and draws no random numbers, so the demo's numbers do not depend on it.
      */
     private Path writeReport(NDManager manager, ClipStore store, long seed) {
-        Path ecrlRun = runDir("ecrl");
-        Path baseRun = runDir("base");
+        Path ecrlRun = runDir(Recipes.ECRL.name());
+        Path baseRun = runDir(Recipes.BASE.name());
         List<StoredClip> iid = store.split("iid");
-        Encoders ecrlEncoders = reportEncoders.get("ecrl");
-        Encoders baseEncoders = reportEncoders.get("base");
+        Encoders ecrlEncoders = reportEncoders.get(Recipes.ECRL.name());
+        Encoders baseEncoders = reportEncoders.get(Recipes.BASE.name());
         try (HeadModel ecrl = loadHead(ecrlRun); HeadModel plain = loadHead(baseRun)) {
             ClipEvidence.ClipSource source = i -> i < iid.size()
                     ? Optional.of(new ClipEvidence.NamedClip(iid.get(i).sample().path().toString(),

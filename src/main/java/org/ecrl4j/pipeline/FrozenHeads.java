@@ -10,6 +10,7 @@ import org.ecrl4j.data.FeatureSet;
 import org.ecrl4j.nn.backbone.PooledClassifier;
 import org.ecrl4j.nn.backbone.TinyVideoNet;
 import org.ecrl4j.nn.backbone.Encoders;
+import org.ecrl4j.recipe.Stage1;
 import org.ecrl4j.saliency.SplitOptions;
 import org.ecrl4j.train.EpochMetrics;
 import org.ecrl4j.train.HeadTrainer;
@@ -36,6 +37,20 @@ public final class FrozenHeads {
         c.initialize(manager, DataType.FLOAT32, new Shape(1, 3, frames, size, size));
         EncoderTrainer.train(c, manager, classes, train, val, input, options, log::println);
         return c;
+    }
+
+    /**
+     * What a stage-1 encoder of {@code kind} trains on: whole clips (with the background swap at
+     * {@code swap} on the {@code split}'s masks for {@link Stage1#SWAP_ALWAYS}), or the paper's
+     * foreground or background stream for the separate encoders M_s and M_c.
+     */
+    public static EncoderTrainer.Input stage1Input(Stage1 kind, SplitOptions split, double swap) {
+        return switch (kind) {
+            case PLAIN -> new EncoderTrainer.Input(ClipBatches.Stream.WHOLE, SplitOptions.PAPER, 0);
+            case SWAP_ALWAYS -> new EncoderTrainer.Input(ClipBatches.Stream.WHOLE, split, swap);
+            case FOREGROUND -> new EncoderTrainer.Input(ClipBatches.Stream.FOREGROUND, SplitOptions.PAPER, 0);
+            case BACKGROUND -> new EncoderTrainer.Input(ClipBatches.Stream.BACKGROUND, SplitOptions.PAPER, 0);
+        };
     }
 
     /**

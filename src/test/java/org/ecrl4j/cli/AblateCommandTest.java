@@ -9,6 +9,9 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.ecrl4j.recipe.Recipe;
+import org.ecrl4j.recipe.Stage1;
+import org.ecrl4j.recipe.Recipes;
 import org.ecrl4j.pipeline.Ablation;
 import org.ecrl4j.synth.BenchmarkPlan;
 import org.ecrl4j.synth.BenchmarkWriter;
@@ -81,11 +84,11 @@ class AblateCommandTest {
 
     @Test
     void everyTableHasItsRows() {
-        assertEquals(8, Ablation.rows("3").size());
-        assertEquals(4, Ablation.rows("5").size());
+        assertEquals(8, Recipes.table("3").size());
+        assertEquals(4, Recipes.table("5").size());
         assertEquals(List.of("base", "base-swap", "fg-only", "ecrl", "ecrl-plus"),
-                Ablation.rows("plus").stream().map(Ablation.Row::name).toList());
-        assertEquals(Ablation.Stage1.SWAP_ALWAYS, Ablation.rows("plus").get(1).stage1());
-        assertTrue(Ablation.rows("plus").get(4).swappedCopies());
+                Recipes.table("plus").stream().map(Recipe::name).toList());
+        assertEquals(Stage1.SWAP_ALWAYS, Recipes.table("plus").get(1).stage1());
+        assertTrue(Recipes.table("plus").get(4).swappedCopies());
     }
 }

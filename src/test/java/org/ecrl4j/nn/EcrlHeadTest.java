@@ -20,6 +20,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.util.stream.Stream;
+import org.ecrl4j.recipe.Recipes;
 import org.ecrl4j.dictionary.DictionaryKind;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -30,11 +31,11 @@ class EcrlHeadTest {
     static final int L = 4;
 
     static Stream<String> configs() {
-        return HeadConfig.names().stream();
+        return Recipes.names().stream();
     }
 
     static Stream<Arguments> configsBatchesFrames() {
-        return HeadConfig.names().stream().flatMap(c -> Stream.of(
+        return Recipes.names().stream().flatMap(c -> Stream.of(
                 Arguments.of(c, 1, 1), Arguments.of(c, 1, 8), Arguments.of(c, 8, 1), Arguments.of(c, 8, 8)));
     }
 
@@ -42,7 +43,7 @@ class EcrlHeadTest {
     @MethodSource("configsBatchesFrames")
     void outputShapes(String name, int b, int t) {
         try (NDManager m = NDManager.newBaseManager()) {
-            HeadConfig config = HeadConfig.named(name).withGlobalEntries(12);
+            HeadConfig config = Recipes.named(name).head().toBuilder().globalEntries(12).build();
             EcrlHead head = NnTestSupport.head(m, config, new HeadShape(t, D, L), 1);
             NDList out = NnTestSupport.forward(head, m, NnTestSupport.streams(m, b, t, D), false);
             assertEquals(new Shape(b, L), out.get("logits").getShape());
@@ -64,7 +65,7 @@ class EcrlHeadTest {
     @MethodSource("configs")
     void wrongWidthOrFramesNamesExpectedAndActualShape(String name) {
         try (NDManager m = NDManager.newBaseManager()) {
-            EcrlHead head = NnTestSupport.head(m, HeadConfig.named(name).withGlobalEntries(6),
+            EcrlHead head = NnTestSupport.head(m, Recipes.named(name).head().toBuilder().globalEntries(6).build(),
                     new HeadShape(8, D, L), 1);
             NDList wrongWidth = NnTestSupport.streams(m, 2, 8, D + 1);
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
@@ -81,7 +82,7 @@ class EcrlHeadTest {
     @MethodSource("configs")
     void everyParameterGetsAGradientAndNoNaN(String name) {
         try (NDManager m = NDManager.newBaseManager()) {
-            HeadConfig config = HeadConfig.named(name).withGlobalEntries(10).withDropout(0.1f);
+            HeadConfig config = Recipes.named(name).head().toBuilder().globalEntries(10).dropout(0.1f).build();
             EcrlHead head = NnTestSupport.head(m, config, new HeadShape(8, D, L), 3);
             NDList in = NnTestSupport.streams(m, 8, 8, D);
             NDArray labels = m.create(new long[] {0, 1, 2, 3, 0, 1, 2, 3});
@@ -105,7 +106,7 @@ class EcrlHeadTest {
     @MethodSource("configs")
     void saveThenLoadGivesIdenticalLogits(String name) throws Exception {
         try (NDManager m = NDManager.newBaseManager()) {
-            HeadConfig config = HeadConfig.named(name).withGlobalEntries(7);
+            HeadConfig config = Recipes.named(name).head().toBuilder().globalEntries(7).build();
             HeadShape shape = new HeadShape(4, D, L);
             EcrlHead head = NnTestSupport.head(m, config, shape, 5);
             NDList in = NnTestSupport.streams(m, 3, 4, D);
@@ -128,7 +129,7 @@ class EcrlHeadTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("configs")
     void onlyTheConfigurationsPartsExist(String name) {
-        HeadConfig config = HeadConfig.named(name);
+        HeadConfig config = Recipes.named(name).head();
         EcrlHead head = new EcrlHead(config, new HeadShape(8, D, L));
         java.util.function.Predicate<String> has = part ->
                 head.getChildren().keys().stream().anyMatch(k -> k.endsWith(part));
@@ -141,7 +142,7 @@ class EcrlHeadTest {
     @org.junit.jupiter.api.Test
     void backdoorWithoutDictionaryIsAClearError() {
         try (NDManager m = NDManager.newBaseManager()) {
-            EcrlHead head = new EcrlHead(HeadConfig.named("fcm-bcm-bd"), new HeadShape(2, D, L));
+            EcrlHead head = new EcrlHead(Recipes.named("fcm-bcm-bd").head(), new HeadShape(2, D, L));
             head.initialize(m);
             IllegalStateException e = assertThrows(IllegalStateException.class,
                     () -> NnTestSupport.forward(head, m, NnTestSupport.streams(m, 1, 2, D), false));
@@ -152,11 +153,11 @@ class EcrlHeadTest {
     @org.junit.jupiter.api.Test
     void configurationValidationNamesTheProblem() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> HeadConfig.named("no-such-row"));
+                () -> Recipes.named("no-such-row").head());
         assertTrue(e.getMessage().contains("ecrl-plus"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class,
-                () -> HeadConfig.named("ecrl").withDictionary(DictionaryKind.KMEANS, 0));
+                () -> Recipes.named("ecrl").head().toBuilder().dictionary(DictionaryKind.KMEANS, 0).build());
         assertTrue(e.getMessage().contains("K_c"), e.getMessage());
-        assertNotNull(HeadConfig.named("ECRL"));
+        assertNotNull(Recipes.named("ECRL").head());
     }
 }

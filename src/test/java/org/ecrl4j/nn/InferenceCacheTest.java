@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import org.ecrl4j.recipe.Recipes;
 import org.junit.jupiter.api.Test;
 
 class InferenceCacheTest {
@@ -15,7 +16,7 @@ class InferenceCacheTest {
     @Test
     void cachedInferenceGivesTheSameOutputsAndIsFreedOnClose() {
         try (NDManager m = NDManager.newBaseManager()) {
-            EcrlHead head = NnTestSupport.head(m, HeadConfig.named("ecrl").withGlobalEntries(10), SHAPE, 5);
+            EcrlHead head = NnTestSupport.head(m, Recipes.named("ecrl").head().toBuilder().globalEntries(10).build(), SHAPE, 5);
             NDList in = NnTestSupport.streams(m, 3, 4, 12);
             NDList plain = NnTestSupport.forward(head, m, in, false);
             NDList cached;
@@ -45,7 +46,7 @@ class InferenceCacheTest {
     @Test
     void headsWithoutGlcaHaveNothingToCache() {
         try (NDManager m = NDManager.newBaseManager()) {
-            EcrlHead head = NnTestSupport.head(m, HeadConfig.named("fcm-bcm-tsc-bd"), SHAPE, 5);
+            EcrlHead head = NnTestSupport.head(m, Recipes.named("fcm-bcm-tsc-bd").head(), SHAPE, 5);
             try (InferenceCache cache = head.cacheForInference(m)) {
                 NDList in = NnTestSupport.streams(m, 2, 4, 12);
                 assertEquals(2, NnTestSupport.forward(head, m, in, true).get("logits").getShape().get(0));

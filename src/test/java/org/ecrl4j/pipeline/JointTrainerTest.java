@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.ecrl4j.recipe.Recipes;
 import org.ecrl4j.data.FeatureSet;
 import org.ecrl4j.data.VideoSample;
 import org.ecrl4j.nn.HeadConfig;
@@ -94,7 +95,7 @@ class JointTrainerTest {
         TinyVideoNet net = TinyVideoNet.create(manager, List.of(4, 8), seed);
         Encoders encoders = Encoders.of(net, EncoderSharing.SHARED, manager);
         FeatureSet f = VideoFeatures.ofClips(encoders, manager, train, split, 8);
-        HeadConfig config = HeadConfig.named("ecrl").withGlobalEntries(4);
+        HeadConfig config = Recipes.named("ecrl").head().toBuilder().globalEntries(4).build();
         var dicts = HeadTrainer.buildDictionaries(f, config, 2, seed);
         HeadModel model = HeadModel.create(config, new HeadShape(T, f.width(), 2), dicts.getKey(), dicts.getValue(),
                 seed);

@@ -12,6 +12,7 @@ import ai.djl.util.Pair;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import org.ecrl4j.recipe.Recipes;
 import org.ecrl4j.data.FeatureSet;
 import org.ecrl4j.dictionary.ConfounderDictionary;
 import org.ecrl4j.dictionary.DictionaryKind;
@@ -97,7 +98,7 @@ class ClipEvidenceTest {
             ConfounderDictionary dictionary = new ConfounderDictionary(entries, new float[] {0.1f, 0.2f, 0.3f, 0.4f},
                     DictionaryKind.values()[0]);
             for (String name : List.of("ecrl", "base", "fcm-bcm-tsc-bd")) {
-                HeadConfig config = HeadConfig.named(name).withGlobalEntries(6);
+                HeadConfig config = Recipes.named(name).head().toBuilder().globalEntries(6).build();
                 try (HeadModel model = HeadModel.create(config, new HeadShape(T, d, 3), dictionary, null, 9)) {
                     float[] expected = model.logits(features, 1);
                     ClipEvidence.CamModel cam = ClipEvidence.head(encoders, model);
@@ -132,14 +133,14 @@ class ClipEvidenceTest {
                 }
             }
             // ecrl-plus reads F_v nowhere (its GLCA reads S): its map would be empty, and it is refused.
-            try (HeadModel plus = HeadModel.create(HeadConfig.named("ecrl-plus").withGlobalEntries(6),
+            try (HeadModel plus = HeadModel.create(Recipes.named("ecrl-plus").head().toBuilder().globalEntries(6).build(),
                     new HeadShape(T, d, 3), dictionary, null, 1)) {
                 String msg = assertThrows(IllegalArgumentException.class, () -> ClipEvidence.head(encoders, plus))
                         .getMessage();
                 assertTrue(msg.contains("F_v") && msg.contains("ecrl-plus"), msg);
             }
             // A head on features of another width is refused, naming both widths.
-            try (HeadModel narrow = HeadModel.create(HeadConfig.named("base"), new HeadShape(T, d + 1, 3), null, null, 1)) {
+            try (HeadModel narrow = HeadModel.create(Recipes.named("base").head(), new HeadShape(T, d + 1, 3), null, null, 1)) {
                 String msg = assertThrows(IllegalArgumentException.class, () -> ClipEvidence.head(encoders, narrow))
                         .getMessage();
                 assertTrue(msg.contains("d=" + d) && msg.contains("d=" + (d + 1)), msg);

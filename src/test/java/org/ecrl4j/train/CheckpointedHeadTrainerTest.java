@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.ecrl4j.recipe.Recipes;
 import org.ecrl4j.data.FeatureSet;
 import org.ecrl4j.nn.HeadConfig;
 import org.junit.jupiter.api.Test;
@@ -18,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 class CheckpointedHeadTrainerTest {
     @TempDir Path dir;
 
-    static final HeadConfig ECRL = HeadConfig.named("ecrl").withGlobalEntries(8);
+    static final HeadConfig ECRL = Recipes.named("ecrl").head().toBuilder().globalEntries(8).build();
 
     @Test
     void adamStepMatchesHandComputedValues() {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import org.ecrl4j.recipe.Recipes;
 import org.ecrl4j.data.FeatureSet;
 import org.ecrl4j.eval.Evaluation;
 import org.ecrl4j.nn.HeadConfig;
@@ -18,7 +19,7 @@ class HeadTrainerTest {
     static final int T = 4;
 
     static List<String> configs() {
-        return HeadConfig.names();
+        return Recipes.names();
     }
 
     private static TrainOptions options(int epochs, long seed) {
@@ -32,7 +33,7 @@ class HeadTrainerTest {
     void everyConfigurationLearnsAPlantedSignalWithin20Epochs(String name) {
         float[][] means = PlantedFeatures.classMeans(L, D, 1.0f, 1);
         FeatureSet train = PlantedFeatures.make(means, 30, T, false, 2);
-        HeadConfig config = HeadConfig.named(name).withGlobalEntries(32);
+        HeadConfig config = Recipes.named(name).head().toBuilder().globalEntries(32).build();
         HeadTrainer.Result r = HeadTrainer.train(train, null, config, L, options(20, 7), HeadTrainer.Listener.SILENT);
         try (HeadModel model = r.model()) {
             double acc = Evaluation.of(model.logits(train, 32), train.labels(), L).acc1();
@@ -47,7 +48,7 @@ class HeadTrainerTest {
         float[][] means = PlantedFeatures.classMeans(L, D, 1.0f, 1);
         FeatureSet train = PlantedFeatures.make(means, 30, T, true, 3);
         FeatureSet test = PlantedFeatures.make(means, 50, T, false, 4);
-        HeadTrainer.Result r = HeadTrainer.train(train, null, HeadConfig.named("ecrl").withGlobalEntries(32), L,
+        HeadTrainer.Result r = HeadTrainer.train(train, null, Recipes.named("ecrl").head().toBuilder().globalEntries(32).build(), L,
                 options(20, 7), HeadTrainer.Listener.SILENT);
         try (HeadModel model = r.model()) {
             double acc = Evaluation.of(model.logits(test, 64), test.labels(), L).acc1();
@@ -60,7 +61,7 @@ class HeadTrainerTest {
     void sameSeedSameModelOtherSeedOtherModel() {
         float[][] means = PlantedFeatures.classMeans(L, D, 1.0f, 1);
         FeatureSet train = PlantedFeatures.make(means, 10, T, false, 2);
-        HeadConfig config = HeadConfig.named("ecrl").withGlobalEntries(16);
+        HeadConfig config = Recipes.named("ecrl").head().toBuilder().globalEntries(16).build();
         float[] a;
         float[] b;
         float[] c;
