@@ -47,6 +47,8 @@ public final class EvalCommand implements Callable<Integer> {
 
     @Mixin ThreadsOption threads;
 
+    @Mixin FeatureFileOptions featureFiles;
+
     @Override
     public Integer call() throws Exception {
         threads.apply();
@@ -58,15 +60,12 @@ public final class EvalCommand implements Callable<Integer> {
             return VideoEvalSupport.eval(run, data, splits, workers, name, json);
         }
         RunFolder.RunConfig config = RunFolder.readConfig(run);
-        FeatureSet set = FeatureSet.load(features);
+        int classes = config.shape().classes();
+        // labels at or above the run's classes are refused here, naming the first such video
+        FeatureSet set = FeatureSet.load(features, featureFiles.limits().withClasses(classes));
         try (HeadModel model = HeadModel.load(run, config.head(), config.shape())) {
             model.checkCompatible(set, features.toString());
-            int classes = config.shape().classes();
-            if (set.classesSeen() > classes) {
-                throw new IllegalArgumentException(features + ": labels go up to " + (set.classesSeen() - 1)
-                        + " but the run was trained for " + classes + " classes");
-            }
-            Evaluation e = Evaluation.of(model.logits(set, 64), set.labels(), classes);
+            Evaluation e = Evaluation.of("run " + run, model.logits(set, 64), set.labels(), classes);
             String stem = name != null ? name : features.getFileName().toString().replaceFirst("\\.npz$", "");
             Map<String, Object> result = new LinkedHashMap<>(e.toJson());
             result.put("features", features.toAbsolutePath().toString());

@@ -59,6 +59,8 @@ public final class ReportCommand implements Callable<Integer> {
 
     @Mixin ThreadsOption threads;
 
+    @Mixin FeatureFileOptions featureFiles;
+
     @Override
     public Integer call() throws Exception {
         threads.apply();
@@ -108,8 +110,8 @@ public final class ReportCommand implements Callable<Integer> {
                 }
             };
         }
-        Path index = RunReport.write(new RunReport.Options(run, features, compare, evidence, tsnePoints,
-                new Tsne.Options(perplexity, iterations, 200, seed)), System.err);
+        Path index = RunReport.write(new RunReport.Options(run, features, compare, null, evidence, tsnePoints,
+                new Tsne.Options(perplexity, iterations, 200, seed), featureFiles.limits()), System.err);
         System.out.println(index.toAbsolutePath());
         return 0;
     }

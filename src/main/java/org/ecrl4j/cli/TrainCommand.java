@@ -103,6 +103,8 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Mixin ThreadsOption threads;
 
+    @Mixin FeatureFileOptions featureFiles;
+
     @Mixin VideoTrainOptions videoTraining;
 
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -126,8 +128,9 @@ public final class TrainCommand implements Callable<Integer> {
             return videoTraining.run(data, out, recipe, options, preset, System.err);
         }
         System.err.printf("loading %s%n", features);
-        FeatureSet train = FeatureSet.load(features);
-        FeatureSet valSet = val == null ? null : FeatureSet.load(val);
+        FeatureSet.Limits limits = classes == null ? featureFiles.limits() : featureFiles.limits().withClasses(classes);
+        FeatureSet train = FeatureSet.load(features, limits);
+        FeatureSet valSet = val == null ? null : FeatureSet.load(val, limits);
         int l = classes != null ? classes
                 : Math.max(train.classesSeen(), valSet == null ? 0 : valSet.classesSeen());
         if (valSet != null && valSet.classesSeen() > l) {
@@ -164,9 +167,9 @@ public final class TrainCommand implements Callable<Integer> {
             Map<String, Object> metrics = new LinkedHashMap<>();
             metrics.put("history", result.history());
             metrics.put("kept_epoch", result.bestEpoch());
-            metrics.put("train", Evaluation.of(model.logits(train, 64), train.labels(), l).toJson());
+            metrics.put("train", Evaluation.of("run " + out, model.logits(train, 64), train.labels(), l).toJson());
             if (valSet != null) {
-                metrics.put("val", Evaluation.of(model.logits(valSet, 64), valSet.labels(), l).toJson());
+                metrics.put("val", Evaluation.of("run " + out, model.logits(valSet, 64), valSet.labels(), l).toJson());
             }
             RunFolder.writeMetrics(out, metrics);
         }

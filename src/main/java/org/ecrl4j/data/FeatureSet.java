@@ -48,50 +48,157 @@ public final class FeatureSet {
     }
 
     /**
-     * Reads a feature file, checking its arrays and their shapes.
+     * What a feature file may hold, checked while it is read.
+     *
+     * @param maxArrayBytes the largest array accepted, as declared (shape x item size); checked
+     *     from the header, before anything is allocated
+     * @param classes the number of classes when known (a run's classes at evaluation, --classes
+     *     at training): labels must be below it; 0 when not known (labels must fit an int)
+     */
+    public record Limits(long maxArrayBytes, int classes) {
+        public Limits {
+            if (maxArrayBytes < 1) {
+                throw new IllegalArgumentException("--max-array-bytes must be >= 1, got " + maxArrayBytes);
+            }
+            if (classes < 0) {
+                throw new IllegalArgumentException("classes must be >= 0 (0: not known), got " + classes);
+            }
+        }
+
+        /** {@link Npz#defaultMaxArrayBytes()}, classes not known. */
+        public static Limits defaults() {
+            return new Limits(Npz.defaultMaxArrayBytes(), 0);
+        }
+
+        /** These limits with labels required to be below {@code classes}. */
+        public Limits withClasses(int classes) {
+            return new Limits(maxArrayBytes, classes);
+        }
+    }
+
+    /**
+     * Reads a feature file with {@link Limits#defaults()}.
      *
      * @throws IOException naming the file and what is wrong with it
      */
     public static FeatureSet load(Path file) throws IOException {
+        return load(file, Limits.defaults());
+    }
+
+    /**
+     * Reads a feature file, checking its arrays and their shapes (from the headers, before any
+     * data is read), then that every feature is finite and every label a class index within
+     * {@code limits}. Each error is one line naming the file, the array, the first bad index
+     * and the fix.
+     *
+     * @throws IOException naming the file and what is wrong with it
+     */
+    public static FeatureSet load(Path file, Limits limits) throws IOException {
         if (!Files.isRegularFile(file)) {
             throw new IOException("Feature file " + file + " does not exist; create it with `ecrl4j extract`"
                     + " or pass the path of an .npz with video, foreground, background and label arrays");
         }
-        Map<String, NpyArray> arrays = Npz.read(file);
+        Map<String, NpyArray> arrays = Npz.read(file, limits.maxArrayBytes(), new ShapeCheck(file));
         for (String key : new String[] {VIDEO, FOREGROUND, BACKGROUND, LABEL}) {
             if (!arrays.containsKey(key)) {
                 throw new IOException(file + ": no '" + key + "' array (found " + arrays.keySet()
                         + "); a feature file holds video, foreground, background (N,T,d) and label (N)");
             }
         }
-        long[] vShape = arrays.get(VIDEO).shape();
-        if (vShape.length != 3) {
-            throw new IOException(file + ": 'video' has shape " + java.util.Arrays.toString(vShape)
-                    + ", expected (N, T, d)");
+        long[] vShape = arrays.get(VIDEO).shape(); // (N, T, d), checked by ShapeCheck
+        float[][] streams = new float[3][];
+        String[] names = {VIDEO, FOREGROUND, BACKGROUND};
+        for (int s = 0; s < 3; s++) {
+            streams[s] = arrays.get(names[s]).toFloatArray();
+            requireFinite(file, names[s], arrays.get(names[s]), streams[s], (int) vShape[1], (int) vShape[2]);
         }
-        for (String key : new String[] {FOREGROUND, BACKGROUND}) {
-            if (!java.util.Arrays.equals(vShape, arrays.get(key).shape())) {
-                throw new IOException(file + ": '" + key + "' has shape "
-                        + java.util.Arrays.toString(arrays.get(key).shape()) + " but 'video' has "
-                        + java.util.Arrays.toString(vShape) + "; the three streams must match");
-            }
-        }
-        NpyArray label = arrays.get(LABEL);
-        if (label.shape().length != 1 || label.shape()[0] != vShape[0]) {
-            throw new IOException(file + ": 'label' has shape " + java.util.Arrays.toString(label.shape())
-                    + ", expected (" + vShape[0] + ")");
-        }
-        if (label.dtype() != NpyArray.DType.INT64 && label.dtype() != NpyArray.DType.INT32) {
-            throw new IOException(file + ": 'label' has dtype " + label.dtype() + ", expected integers");
-        }
-        long[] labels = label.toLongArray();
+        long[] labels = arrays.get(LABEL).toLongArray();
+        long bound = limits.classes() > 0 ? limits.classes() : Integer.MAX_VALUE;
         for (int i = 0; i < labels.length; i++) {
-            if (labels[i] < 0) {
-                throw new IOException(file + ": label " + labels[i] + " of video " + i + " is negative");
+            if (labels[i] < 0 || labels[i] >= bound) {
+                throw new IOException(file + ": array 'label' holds " + labels[i] + " at [" + i + "]; labels must be"
+                        + " class indices in [0, " + bound + ")"
+                        + (limits.classes() > 0 ? " (" + limits.classes() + " classes)" : "")
+                        + ": fix the label of video " + i + " or drop it");
             }
         }
-        return new FeatureSet(arrays.get(VIDEO).toFloatArray(), arrays.get(FOREGROUND).toFloatArray(),
-                arrays.get(BACKGROUND).toFloatArray(), labels, (int) vShape[1], (int) vShape[2]);
+        return new FeatureSet(streams[0], streams[1], streams[2], labels, (int) vShape[1], (int) vShape[2]);
+    }
+
+    /** Refuses the first value of {@code values} (read from {@code array}, (N, T, d)) that is not finite. */
+    private static void requireFinite(Path file, String name, NpyArray array, float[] values, int frames, int width)
+            throws IOException {
+        for (int i = 0; i < values.length; i++) {
+            if (!Float.isFinite(values[i])) {
+                double stored = array.getDouble(i);
+                String what = Double.isFinite(stored) ? stored + " at " + index(i, frames, width) + ", beyond float32"
+                        : Float.toString(values[i]) + " at " + index(i, frames, width);
+                int video = i / (frames * width);
+                throw new IOException(file + ": array '" + name + "' holds " + what + "; features must be finite:"
+                        + " re-extract them or drop video " + video);
+            }
+        }
+    }
+
+    private static String index(int flat, int frames, int width) {
+        return "[" + flat / (frames * width) + ", " + (flat / width) % frames + ", " + flat % width + "]";
+    }
+
+    /**
+     * The shape contract of a feature file, checked on each member's header before its data is
+     * read: video, foreground, background (N, T, d) alike, label (N) integers.
+     */
+    private static final class ShapeCheck implements Npz.MemberCheck {
+        private final Path file;
+        private long[] streamShape;
+        private String streamKey;
+        private long labelCount = -1;
+
+        ShapeCheck(Path file) {
+            this.file = file;
+        }
+
+        @Override
+        public void check(String key, long[] shape, NpyArray.DType dtype, long dataBytes) throws IOException {
+            switch (key) {
+                case VIDEO, FOREGROUND, BACKGROUND -> {
+                    if (shape.length != 3) {
+                        throw new IOException(file + ": array '" + key + "' has shape " + Npz.tuple(shape)
+                                + ", expected (N, T, d); write the features as videos x frames x width");
+                    }
+                    if (streamShape == null) {
+                        streamShape = shape;
+                        streamKey = key;
+                    } else if (!java.util.Arrays.equals(streamShape, shape)) {
+                        throw new IOException(file + ": array '" + key + "' has shape " + Npz.tuple(shape) + " but '"
+                                + streamKey + "' has " + Npz.tuple(streamShape) + "; the three streams must match");
+                    }
+                    if (labelCount >= 0 && shape[0] != labelCount) {
+                        throw labelMismatch(labelCount, shape[0]);
+                    }
+                }
+                case LABEL -> {
+                    if (dtype != NpyArray.DType.INT64 && dtype != NpyArray.DType.INT32) {
+                        throw new IOException(file + ": array 'label' has dtype " + dtype + ", expected integers;"
+                                + " save the labels as int64");
+                    }
+                    if (shape.length != 1) {
+                        throw new IOException(file + ": array 'label' has shape " + Npz.tuple(shape)
+                                + ", expected (N,): one class index per video");
+                    }
+                    if (streamShape != null && shape[0] != streamShape[0]) {
+                        throw labelMismatch(shape[0], streamShape[0]);
+                    }
+                    labelCount = shape[0];
+                }
+                default -> { } // other arrays are read (within the limit) and ignored
+            }
+        }
+
+        private IOException labelMismatch(long labels, long videos) {
+            return new IOException(file + ": array 'label' holds " + labels + " labels but the feature arrays hold "
+                    + videos + " videos; every array must describe the same N videos");
+        }
     }
 
     /** Writes the feature file atomically (uncompressed .npz). */

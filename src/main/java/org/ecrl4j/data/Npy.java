@@ -71,6 +71,28 @@ public final class Npy {
      * (-1 otherwise), so a truncated file is refused before its data is allocated.
      */
     static NpyArray read(InputStream in, String name, long totalBytes) throws IOException {
+        return read(in, name, totalBytes, totalBytes >= 0, (header, dataBytes) -> {});
+    }
+
+    /** Sees an array's header before any of its data is read; throws to refuse the array. */
+    @FunctionalInterface
+    interface HeaderCheck {
+        void check(NpyHeader header, long dataBytes) throws IOException;
+    }
+
+    /**
+     * Reads one array.
+     *
+     * @param totalBytes the length of the whole array file when known (-1 otherwise): a header
+     *     declaring more data than that is refused as truncated, less as damaged, before reading
+     * @param sizeIsTrue whether {@code totalBytes} is known to be present (a file's real length),
+     *     so the data array can be allocated at once; otherwise (a zip directory's claim, a
+     *     stream) it grows as data actually arrives, so a file cannot make the reader allocate
+     *     what it does not hold
+     * @param check runs on the parsed header before anything is allocated
+     */
+    static NpyArray read(InputStream in, String name, long totalBytes, boolean sizeIsTrue, HeaderCheck check)
+            throws IOException {
         byte[] magic = in.readNBytes(MAGIC.length);
         if (magic.length >= 4 && magic[0] == 'P' && magic[1] == 'K' && magic[2] == 3 && magic[3] == 4) {
             throw new IOException(name + ": this is a .npz (zip) archive, not a .npy file; read it as .npz");
@@ -129,7 +151,13 @@ public final class Npy {
         if (totalBytes >= 0 && totalBytes - preamble < dataBytes) {
             throw truncated(name, header, size, dataBytes, Math.max(0, totalBytes - preamble));
         }
-        Object data = readData(in, name, header, size, dataBytes);
+        if (totalBytes >= 0 && totalBytes - preamble > dataBytes) {
+            throw new IOException(name + ": damaged: " + (totalBytes - preamble) + " data bytes but the header"
+                    + " declares " + size + " " + header.type.numpyName + " values (" + dataBytes + " bytes);"
+                    + " re-export the file");
+        }
+        check.check(header, dataBytes);
+        Object data = readData(in, name, header, size, dataBytes, sizeIsTrue);
         if (header.fortranOrder && header.shape.length > 1) {
             data = fortranToC(data, header.type.target, header.shape);
         }
@@ -141,16 +169,16 @@ public final class Npy {
                 + " values (" + dataBytes + " bytes) but only " + present + " bytes follow; re-export the file");
     }
 
-    private static Object readData(InputStream in, String name, NpyHeader h, int size, long dataBytes)
-            throws IOException {
+    /**
+     * Reads and decodes {@code size} values. With {@code sizeIsTrue} the result is allocated at
+     * once; otherwise it starts at one chunk and doubles as data arrives (at most 1.5x the final
+     * size is ever held), so a declared size the input does not back costs nothing.
+     */
+    private static Object readData(InputStream in, String name, NpyHeader h, int size, long dataBytes,
+            boolean sizeIsTrue) throws IOException {
         NpyHeader.StoredType t = h.type;
-        Object out = switch (t.target) {
-            case FLOAT16 -> new short[size];
-            case FLOAT32 -> new float[size];
-            case FLOAT64 -> new double[size];
-            case INT32 -> new int[size];
-            case INT64 -> new long[size];
-        };
+        int capacity = sizeIsTrue ? size : Math.min(size, CHUNK / t.itemSize);
+        Object out = allocate(t.target, capacity);
         byte[] chunk = new byte[(int) Math.min(CHUNK, Math.max(dataBytes, 1))];
         int done = 0; // elements decoded so far
         long readTotal = 0;
@@ -162,11 +190,32 @@ public final class Npy {
                 throw truncated(name, h, size, dataBytes, readTotal);
             }
             int n = want / t.itemSize;
+            if (done + n > capacity) {
+                capacity = (int) Math.min(size, Math.max(2L * capacity, done + n));
+                out = grow(out, t.target, capacity, done);
+            }
             ByteBuffer bb = ByteBuffer.wrap(chunk, 0, want).order(h.order);
             decode(bb, t, out, done, n, name);
             done += n;
         }
         return out;
+    }
+
+    private static Object allocate(NpyArray.DType type, int n) {
+        return switch (type) {
+            case FLOAT16 -> new short[n];
+            case FLOAT32 -> new float[n];
+            case FLOAT64 -> new double[n];
+            case INT32 -> new int[n];
+            case INT64 -> new long[n];
+        };
+    }
+
+    /** A new array of {@code n} elements starting with the first {@code used} of {@code a}. */
+    private static Object grow(Object a, NpyArray.DType type, int n, int used) {
+        Object b = allocate(type, n);
+        System.arraycopy(a, 0, b, 0, used);
+        return b;
     }
 
     private static void decode(ByteBuffer bb, NpyHeader.StoredType t, Object out, int off, int n, String name)

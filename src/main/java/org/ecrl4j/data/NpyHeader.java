@@ -80,7 +80,7 @@ final class NpyHeader {
                 throw p.error("unexpected text after the header dict");
             }
         } catch (IllegalArgumentException e) {
-            throw new IOException(name + ": malformed .npy header (" + e.getMessage() + "): "
+            throw new IOException(name + ": malformed .npy header (" + printable(e.getMessage()) + "): "
                     + abbreviate(text) + "; re-export the file with np.save", e);
         }
         if (!(parsed instanceof Map<?, ?> dict)) {
@@ -101,18 +101,18 @@ final class NpyHeader {
         Object fortranObj = dict.get("fortran_order");
         if (!(fortranObj instanceof Boolean fortran)) {
             throw new IOException(name + ": malformed .npy header: 'fortran_order' must be True or False, got "
-                    + fortranObj + "; re-export the file with np.save");
+                    + abbreviate(String.valueOf(fortranObj)) + "; re-export the file with np.save");
         }
         Object shapeObj = dict.get("shape");
         if (!(shapeObj instanceof List<?> dims) || !(shapeObj instanceof Tuple)) {
             throw new IOException(name + ": malformed .npy header: 'shape' must be a tuple of integers, got "
-                    + shapeObj + "; re-export the file with np.save");
+                    + abbreviate(String.valueOf(shapeObj)) + "; re-export the file with np.save");
         }
         long[] shape = new long[dims.size()];
         for (int i = 0; i < shape.length; i++) {
             if (!(dims.get(i) instanceof Long d) || d < 0) {
-                throw new IOException(name + ": malformed .npy header: bad dimension " + dims.get(i)
-                        + " in shape " + shapeObj + "; re-export the file with np.save");
+                throw new IOException(name + ": malformed .npy header: bad dimension " + abbreviate(String.valueOf(dims.get(i)))
+                        + " in shape " + abbreviate(String.valueOf(shapeObj)) + "; re-export the file with np.save");
             }
             shape[i] = d;
         }
@@ -131,7 +131,7 @@ final class NpyHeader {
             d = d.substring(1);
         }
         if (d.startsWith("O")) {
-            throw new IOException(name + ": dtype object ('" + descr + "') holds pickled Python objects and is"
+            throw new IOException(name + ": dtype object ('" + abbreviate(descr) + "') holds pickled Python objects and is"
                     + " refused; save numeric arrays (np.save with a numeric dtype)");
         }
         if (d.length() >= 2 && Character.isDigit(d.charAt(1))) {
@@ -151,13 +151,20 @@ final class NpyHeader {
             case 'V' -> "void/structured dtype";
             default -> "dtype";
         };
-        throw new IOException(name + ": " + what + " '" + descr + "' is not supported; save the array as"
+        throw new IOException(name + ": " + what + " '" + abbreviate(descr) + "' is not supported; save the array as"
                 + " float16/float32/float64/int32/int64 (or int8/uint8/int16/uint16/uint32/uint64/bool)");
     }
 
     private static String abbreviate(String s) {
-        String t = s.strip();
+        String t = printable(s.strip());
         return t.length() > 120 ? t.substring(0, 117) + "..." : t;
+    }
+
+    /** {@code s} with control characters shown as '?', so that an error stays on one line. */
+    static String printable(String s) {
+        StringBuilder b = new StringBuilder(s.length());
+        s.codePoints().forEach(c -> b.appendCodePoint(Character.isISOControl(c) ? '?' : c));
+        return b.toString();
     }
 
     /** A parsed Python tuple (a list that remembers it was written with parentheses). */

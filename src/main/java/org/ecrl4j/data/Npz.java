@@ -33,8 +33,42 @@ public final class Npz {
     /** The fixed member timestamp (the zip epoch, as NumPy uses), so equal input gives equal bytes. */
     private static final LocalDateTime ZIP_EPOCH = LocalDateTime.of(1980, 1, 1, 0, 0);
 
-    /** Reads every array of an {@code .npz} file, keyed by name (without ".npy"), in file order. */
+    /**
+     * Sees each member's header before its data is read (and before anything is allocated for
+     * it); throws, naming the file and the array, to refuse the archive.
+     */
+    @FunctionalInterface
+    public interface MemberCheck {
+        /**
+         * @param key the array's name (the member without ".npy")
+         * @param shape the declared shape
+         * @param dtype the type the values are read as
+         * @param dataBytes the declared data size in the file: shape x stored item size
+         */
+        void check(String key, long[] shape, NpyArray.DType dtype, long dataBytes) throws IOException;
+    }
+
+    /** The default largest array a reader accepts: a quarter of the maximum heap. */
+    public static long defaultMaxArrayBytes() {
+        return Runtime.getRuntime().maxMemory() / 4;
+    }
+
+    /**
+     * Reads every array of an {@code .npz} file, keyed by name (without ".npy"), in file order;
+     * arrays over {@link #defaultMaxArrayBytes()} are refused.
+     */
     public static Map<String, NpyArray> read(Path file) throws IOException {
+        return read(file, defaultMaxArrayBytes(), (key, shape, dtype, bytes) -> {});
+    }
+
+    /**
+     * Reads every array of an {@code .npz} file, refusing from its header, before allocating
+     * anything for it, a member that declares more than {@code maxArrayBytes} of data, more or
+     * less than its zip entry holds, or that {@code check} refuses. Data is read in bounded
+     * chunks, so a member that inflates to less than it declares is refused as truncated having
+     * cost only what it held, and one that inflates to more is refused as damaged.
+     */
+    public static Map<String, NpyArray> read(Path file, long maxArrayBytes, MemberCheck check) throws IOException {
         if (!Files.exists(file)) {
             throw new NoSuchFileException(file.toString(), null, "no such .npz file");
         }
@@ -46,7 +80,8 @@ public final class Npz {
         try {
             zip = new ZipFile(file.toFile());
         } catch (ZipException e) {
-            throw new IOException(file + ": not a readable .npz (zip) archive (" + e.getMessage()
+            throw new IOException(file + ": not a readable .npz (zip) archive ("
+                    + NpyHeader.printable(String.valueOf(e.getMessage()))
                     + "); the file is truncated or not an .npz: re-export it with np.savez", e);
         }
         try (zip) {
@@ -56,7 +91,7 @@ public final class Npz {
                 if (entry.isDirectory()) {
                     continue;
                 }
-                String member = entry.getName();
+                String member = NpyHeader.printable(entry.getName());
                 String where = file + " [" + member + "]";
                 if (!member.endsWith(".npy")) {
                     throw new IOException(where + ": member is not a .npy array; an .npz holds only .npy members"
@@ -68,14 +103,49 @@ public final class Npz {
                             + "'; re-export the file");
                 }
                 try (InputStream in = new BufferedInputStream(zip.getInputStream(entry), 1 << 16)) {
-                    out.put(key, Npy.read(in, where, entry.getSize()));
+                    // the zip directory's size is a claim, not bytes present: sizeIsTrue = false
+                    out.put(key, Npy.read(in, where, entry.getSize(), false, (header, dataBytes) -> {
+                        if (dataBytes > maxArrayBytes) {
+                            throw new IOException(file + ": array '" + key + "' declares shape "
+                                    + tuple(header.shape) + " " + header.type.numpyName + ", " + dataBytes
+                                    + " bytes (" + human(dataBytes) + "), over the limit of " + maxArrayBytes
+                                    + " bytes (--max-array-bytes, default a quarter of the heap); if the file is"
+                                    + " genuine raise --max-array-bytes and the heap (java -Xmx), else re-export it");
+                        }
+                        check.check(key, header.shape.clone(), header.type.target, dataBytes);
+                    }));
+                    if (in.read() >= 0) {
+                        throw new IOException(where + ": damaged: the member holds more data than its .npy header"
+                                + " declares; re-export the file");
+                    }
                 } catch (ZipException | java.io.EOFException e) {
-                    throw new IOException(where + ": damaged archive member (" + e.getMessage()
-                            + "); re-export the file", e);
+                    throw new IOException(where + ": damaged archive member ("
+                            + NpyHeader.printable(String.valueOf(e.getMessage())) + "); re-export the file", e);
                 }
             }
         }
         return out;
+    }
+
+    /** A shape as Python writes it: (2, 8, 16), (5,) or (). */
+    public static String tuple(long[] shape) {
+        StringBuilder b = new StringBuilder("(");
+        for (int i = 0; i < shape.length; i++) {
+            b.append(i > 0 ? ", " : "").append(shape[i]);
+        }
+        return b.append(shape.length == 1 ? ",)" : ")").toString();
+    }
+
+    /** A byte count for people: 512 B, 3.0 KiB, 7.6 GiB. */
+    static String human(long bytes) {
+        String[] units = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+        double v = bytes;
+        int u = 0;
+        while (v >= 1024 && u < units.length - 1) {
+            v /= 1024;
+            u++;
+        }
+        return u == 0 ? bytes + " B" : String.format(java.util.Locale.ROOT, "%.1f %s", v, units[u]);
     }
 
     /**

@@ -23,6 +23,15 @@ public record Evaluation(int count, double acc1, double acc5, int topK, double m
      * @param classes L
      */
     public static Evaluation of(float[] logits, long[] labels, int classes) {
+        return of(null, logits, labels, classes);
+    }
+
+    /**
+     * Computes the metrics from logits; {@code source} (e.g. "run runs/ecrl", or null) starts
+     * the error raised when a logit is not finite. Such a logit is an error, never ranked: every
+     * comparison with NaN is false, so it would otherwise count as a top-1 and top-k hit.
+     */
+    public static Evaluation of(String source, float[] logits, long[] labels, int classes) {
         int n = labels.length;
         if (logits.length != (long) n * classes) {
             throw new IllegalArgumentException(logits.length + " logits for " + n + " videos x " + classes
@@ -36,6 +45,14 @@ public record Evaluation(int count, double acc1, double acc5, int topK, double m
             int y = (int) labels[i];
             if (y < 0 || y >= classes) {
                 throw new IllegalArgumentException("Label " + y + " of video " + i + " is outside [0, " + classes + ")");
+            }
+            for (int c = 0; c < classes; c++) {
+                float v = logits[i * classes + c];
+                if (!Float.isFinite(v)) {
+                    throw new IllegalArgumentException((source == null ? "" : source + ": ") + "logits of video " + i
+                            + " hold " + v + " (class " + c + "); the model's outputs are not finite: its"
+                            + " parameters are damaged or training diverged, retrain it");
+                }
             }
             float truth = logits[i * classes + y];
             int better = 0;

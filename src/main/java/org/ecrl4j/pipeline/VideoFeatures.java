@@ -75,7 +75,41 @@ public final class VideoFeatures {
         StoredClip clip = ClipStore.load(sample, 0, FrameSampler.segment(settings.frames()),
                 ClipTransform.square(settings.size()), saliency);
         float[][] f = encode(encoders, manager, List.of(ClipBatches.split(clip, settings.split())), 1);
-        return new Streams(f[0], f[1], f[2], settings.frames(), encoders.featureWidth());
+        Streams out = new Streams(f[0], f[1], f[2], settings.frames(), encoders.featureWidth());
+        requireFinite(sample.path(), out); // extractAll skips and lists the video when this throws
+        return out;
+    }
+
+    /**
+     * Refuses features of {@code video} that are not finite, naming the video, the stream and
+     * the first bad (frame, dim): such features would give NaN logits or a failed training.
+     *
+     * @throws IllegalStateException naming the video
+     */
+    public static void requireFinite(java.nio.file.Path video, Streams s) {
+        requireFinite(new float[][] {s.video(), s.foreground(), s.background()}, s.width() * s.frames(), s.width(),
+                i -> video);
+    }
+
+    /**
+     * Checks three flat (N, T, d) streams; {@code videoOf} names video n.
+     *
+     * @throws IllegalStateException naming the first video whose features are not finite
+     */
+    private static void requireFinite(float[][] streams, int perVideo, int width,
+            java.util.function.IntFunction<java.nio.file.Path> videoOf) {
+        String[] names = {FeatureSet.VIDEO, FeatureSet.FOREGROUND, FeatureSet.BACKGROUND};
+        for (int k = 0; k < 3; k++) {
+            float[] a = streams[k];
+            for (int i = 0; i < a.length; i++) {
+                if (!Float.isFinite(a[i])) {
+                    int r = i % perVideo;
+                    throw new IllegalStateException(videoOf.apply(i / perVideo) + ": the backbone produced " + a[i]
+                            + " features at [" + r / width + ", " + r % width + "] (frame, dim) of stream '" + names[k]
+                            + "'; features must be finite: check the video's frames and the backbone's weights");
+                }
+            }
+        }
     }
 
     /**
@@ -117,8 +151,13 @@ public final class VideoFeatures {
         for (StoredClip c : clips) {
             splits.add(ClipBatches.split(c, split));
         }
-        return features(encode(encoders, manager, splits, batchSize), EncoderTrainer.labels(clips),
-                clips.isEmpty() ? 0 : clips.get(0).frames().size(), encoders.featureWidth());
+        float[][] f = encode(encoders, manager, splits, batchSize);
+        int t = clips.isEmpty() ? 0 : clips.get(0).frames().size();
+        int d = encoders.featureWidth();
+        if (t * d > 0) {
+            requireFinite(f, t * d, d, i -> clips.get(i).sample().path());
+        }
+        return features(f, EncoderTrainer.labels(clips), t, d);
     }
 
     /**

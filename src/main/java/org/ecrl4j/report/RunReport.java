@@ -58,17 +58,27 @@ public final class RunReport {
      * @param evidence frames, Grad-CAM and saliency of the test videos ({@link VideoEvidence#NONE} if none)
      * @param maxPoints at most this many test videos in the t-SNE (a seeded random subset)
      * @param tsne t-SNE settings
+     * @param limits what the feature files may hold (--max-array-bytes)
      */
     public record Options(Path run, Path features, Path compare, Path compareFeatures, VideoEvidence evidence,
-            int maxPoints, Tsne.Options tsne) {
+            int maxPoints, Tsne.Options tsne, FeatureSet.Limits limits) {
         /** Both runs read {@code features}. */
         public Options(Path run, Path features, Path compare, VideoEvidence evidence, int maxPoints, Tsne.Options tsne) {
             this(run, features, compare, null, evidence, maxPoints, tsne);
         }
 
+        /** Feature files read with {@link FeatureSet.Limits#defaults()}. */
+        public Options(Path run, Path features, Path compare, Path compareFeatures, VideoEvidence evidence,
+                int maxPoints, Tsne.Options tsne) {
+            this(run, features, compare, compareFeatures, evidence, maxPoints, tsne, FeatureSet.Limits.defaults());
+        }
+
         public Options {
             if (compareFeatures != null && (compare == null || features == null)) {
                 throw new IllegalArgumentException("compareFeatures needs a compared run and the run's own features");
+            }
+            if (limits == null) {
+                throw new IllegalArgumentException("A report needs feature-file limits (FeatureSet.Limits.defaults())");
             }
             if (run == null) {
                 throw new IllegalArgumentException("A report needs a run folder");
@@ -110,11 +120,11 @@ public final class RunReport {
         FeatureSet baseTest = null;
         if (options.features() != null) {
             log.println("report: loading " + options.features());
-            test = FeatureSet.load(options.features());
+            test = FeatureSet.load(options.features(), options.limits());
             baseTest = test;
             if (options.compareFeatures() != null) {
                 log.println("report: loading " + options.compareFeatures());
-                baseTest = FeatureSet.load(options.compareFeatures());
+                baseTest = FeatureSet.load(options.compareFeatures(), options.limits());
                 if (baseTest.count() != test.count() || !java.util.Arrays.equals(baseTest.labels(), test.labels())) {
                     throw new IllegalArgumentException(options.compareFeatures() + " holds " + baseTest.count()
                             + " videos but " + options.features() + " holds " + test.count() + " (or their labels"

@@ -59,4 +59,22 @@ class EvaluationTest {
                 () -> BiasMetrics.of(Map.of("iid", 0.9)));
         assertEquals(true, ex.getMessage().contains("bg-shift"));
     }
+
+    @Test
+    void nonFiniteLogitsAreAnErrorNeverAHit() {
+        // video 1's logits are NaN: argmax and rank comparisons with NaN are all false, so a
+        // silent evaluation would count it a top-1 and top-k hit for class 0
+        float[] logits = {
+            1, 2, 3,
+            Float.NaN, Float.NaN, Float.NaN,
+        };
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Evaluation.of(logits, new long[] {2, 0}, 3));
+        assertEquals("logits of video 1 hold NaN (class 0); the model's outputs are not finite: its parameters are"
+                + " damaged or training diverged, retrain it", e.getMessage());
+        float[] inf = {1, Float.POSITIVE_INFINITY, 3};
+        e = assertThrows(IllegalArgumentException.class, () -> Evaluation.of("run runs/a", inf, new long[] {1}, 3));
+        assertEquals("run runs/a: logits of video 0 hold Infinity (class 1); the model's outputs are not finite:"
+                + " its parameters are damaged or training diverged, retrain it", e.getMessage());
+    }
 }
