@@ -104,7 +104,8 @@ public final class CheckpointedHeadTrainer {
             }
             model = HeadModel.create(config, shape, dicts.getKey(), dicts.getValue(), options.seed());
         } else {
-            ConfounderDictionary z = config.backdoor() ? HeadModel.loadDictionary(dictFile, config.dictionary()) : null;
+            ConfounderDictionary z = config.backdoor() ? HeadModel.loadDictionary(dictFile, config.dictionary(),
+                    ChecksummedFile.CHECKPOINT) : null;
             model = HeadModel.create(config, shape, z, null, options.seed());
             load(model, state.params);
         }

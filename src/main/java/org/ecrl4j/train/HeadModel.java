@@ -191,12 +191,24 @@ public final class HeadModel implements AutoCloseable {
         Npz.write(file, arrays, false);
     }
 
-    /** Reads a dictionary written by {@link #saveDictionary}. */
+    /** Reads a run folder's dictionary written by {@link #saveDictionary}. */
     public static ConfounderDictionary loadDictionary(Path file, DictionaryKind kind) throws IOException {
+        return loadDictionary(file, kind, ChecksummedFile.RUN_FILE);
+    }
+
+    /**
+     * Reads a dictionary written by {@link #saveDictionary}, after checking the CRC-32 the .npz (zip)
+     * format stores for each array.
+     *
+     * @param remedy what a damaged file's message tells the user (a checkpoint's or a run's)
+     */
+    public static ConfounderDictionary loadDictionary(Path file, DictionaryKind kind, ChecksummedFile.Remedy remedy)
+            throws IOException {
         if (!Files.isRegularFile(file)) {
             throw new IOException("Confounder dictionary " + file + " is missing; the run folder is incomplete:"
                     + " train the run again (ecrl4j train) or copy its dictionary.npz back");
         }
+        ChecksummedFile.verifyZip(file, remedy);
         Map<String, NpyArray> arrays = Npz.read(file);
         NpyArray entries = arrays.get("entries");
         NpyArray prior = arrays.get("prior");

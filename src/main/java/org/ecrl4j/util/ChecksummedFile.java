@@ -158,6 +158,39 @@ public final class ChecksummedFile {
         };
     }
 
+    /**
+     * Verifies the CRC-32 that the zip format stores for each member of a zip file (such as an
+     * {@code .npz}), which {@link java.util.zip.ZipFile} does not check by itself; files we write in a
+     * standard format keep that format's own checksum rather than this envelope.
+     *
+     * @throws IOException "FILE is damaged: checksum mismatch in member M; ..." naming the remedy
+     */
+    public static void verifyZip(Path file, Remedy remedy) throws IOException {
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(file.toFile())) {
+            var entries = zip.entries();
+            while (entries.hasMoreElements()) {
+                java.util.zip.ZipEntry e = entries.nextElement();
+                if (e.isDirectory() || e.getCrc() == -1) {
+                    continue;
+                }
+                java.util.zip.CheckedInputStream in = new java.util.zip.CheckedInputStream(zip.getInputStream(e),
+                        new java.util.zip.CRC32());
+                try (in) {
+                    in.transferTo(OutputStream.nullOutputStream());
+                } catch (java.util.zip.ZipException | java.io.EOFException x) {
+                    throw new IOException(file + " is damaged: member " + e.getName() + " cannot be read; "
+                            + remedy.damaged(), x);
+                }
+                if (in.getChecksum().getValue() != e.getCrc()) {
+                    throw new IOException(file + " is damaged: checksum mismatch in member " + e.getName() + "; "
+                            + remedy.damaged());
+                }
+            }
+        } catch (java.util.zip.ZipException e) {
+            return; // not readable as a zip at all: the format's reader says what is wrong
+        }
+    }
+
     /** Checks header, trailer and checksum; returns the body's length. */
     private static long verify(Path file, long size, Remedy remedy) throws IOException {
         String damaged = file + " is damaged: checksum mismatch; " + remedy.damaged();

@@ -66,6 +66,31 @@ class DamagedRunFilesTest {
     }
 
     @Test
+    void damagedDictionaryIsRefused() throws IOException {
+        Path run = run(KMEANS);
+        Path dict = run.resolve(HeadModel.DICTIONARY_FILE);
+        byte[] b = Files.readAllBytes(dict);
+        int at = indexOf(b, "entries.npy".getBytes(java.nio.charset.StandardCharsets.US_ASCII)) + 200; // in Z's floats
+        b[at] ^= 0x10;
+        Files.write(dict, b);
+        IOException e = assertThrows(IOException.class, () -> load(run));
+        assertEquals(dict + " is damaged: checksum mismatch in member entries.npy; " + RUN_FIX, e.getMessage());
+    }
+
+    private static int indexOf(byte[] hay, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= hay.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (hay[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        throw new AssertionError("not found");
+    }
+
+    @Test
     void damagedHeadCheckpointIsRefusedAndNothingResumes() throws IOException {
         float[][] means = PlantedFeatures.classMeans(3, 8, 1.5f, 7);
         FeatureSet train = PlantedFeatures.make(means, 6, 4, false, 1);
