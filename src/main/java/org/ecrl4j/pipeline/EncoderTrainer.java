@@ -8,7 +8,6 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -31,7 +30,7 @@ import org.ecrl4j.train.BlockState;
 import org.ecrl4j.train.FusedAdam;
 import org.ecrl4j.train.TrainOptions;
 import org.ecrl4j.train.TrainStep;
-import org.ecrl4j.util.AtomicFiles;
+import org.ecrl4j.util.ChecksummedFile;
 import org.ecrl4j.video.RgbFrame;
 
 /**
@@ -162,8 +161,8 @@ public final class EncoderTrainer {
                 throw new IOException(checkpoint.file() + " already holds a stage-1 checkpoint; pass --resume to"
                         + " continue that run or choose another --out");
             }
-            try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(
-                    checkpoint.file())))) {
+            try (DataInputStream in = new DataInputStream(ChecksummedFile.open(checkpoint.file(),
+                    ChecksummedFile.CHECKPOINT))) {
                 if (!MAGIC.equals(in.readUTF()) || in.readInt() != VERSION) {
                     throw new IOException(checkpoint.file() + ": not a stage-1 checkpoint of this version; delete it"
                             + " to restart stage 1");
@@ -278,7 +277,7 @@ public final class EncoderTrainer {
             o.writeObject(random);
         }
         byte[] now = BlockState.snapshot(classifier);
-        AtomicFiles.write(c.file(), raw -> {
+        ChecksummedFile.write(c.file(), raw -> {
             DataOutputStream out = new DataOutputStream(new BufferedOutputStream(raw));
             out.writeUTF(MAGIC);
             out.writeInt(VERSION);

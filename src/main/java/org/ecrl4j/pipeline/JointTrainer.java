@@ -10,7 +10,6 @@ import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.tracker.Tracker;
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -37,7 +36,7 @@ import org.ecrl4j.train.HeadModel;
 import org.ecrl4j.train.HeadTrainer;
 import org.ecrl4j.train.RunFolder;
 import org.ecrl4j.train.TrainOptions;
-import org.ecrl4j.util.AtomicFiles;
+import org.ecrl4j.util.ChecksummedFile;
 import org.ecrl4j.video.RgbFrame;
 
 /**
@@ -348,7 +347,7 @@ public final class JointTrainer {
         byte[] optimisers;
 
         void write(Path file, String fingerprint) throws IOException {
-            AtomicFiles.write(file, raw -> {
+            ChecksummedFile.write(file, raw -> {
                 DataOutputStream out = new DataOutputStream(new BufferedOutputStream(raw));
                 out.writeUTF(MAGIC);
                 out.writeInt(VERSION);
@@ -365,7 +364,7 @@ public final class JointTrainer {
         }
 
         static State read(Path file, String fingerprint, int blockCount) throws IOException {
-            try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
+            try (DataInputStream in = new DataInputStream(ChecksummedFile.open(file, ChecksummedFile.CHECKPOINT))) {
                 if (!MAGIC.equals(in.readUTF()) || in.readInt() != VERSION) {
                     throw new IOException(file + ": not a stage-2 checkpoint of this version; delete it to restart"
                             + " stage 2");

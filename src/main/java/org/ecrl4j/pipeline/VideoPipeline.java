@@ -1,7 +1,6 @@
 package org.ecrl4j.pipeline;
 
 import ai.djl.ndarray.NDManager;
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -19,6 +18,7 @@ import org.ecrl4j.nn.backbone.VideoEncoder;
 import org.ecrl4j.saliency.SplitOptions;
 import org.ecrl4j.train.RunFolder;
 import org.ecrl4j.util.AtomicFiles;
+import org.ecrl4j.util.ChecksummedFile;
 
 /**
  * How a run trained on videos turns a video into features: the backbone, the encoders' sharing,
@@ -75,7 +75,7 @@ public record VideoPipeline(String backbone, String backboneSha256, String encod
 
     /** Saves the encoders of a run: their weights, and M_v as a built-in backbone file when it is one. */
     public static void saveEncoders(Encoders encoders, Path dir) throws IOException {
-        AtomicFiles.write(dir.resolve(ENCODERS_FILE), out -> {
+        ChecksummedFile.write(dir.resolve(ENCODERS_FILE), out -> {
             DataOutputStream dos = new DataOutputStream(new BufferedOutputStream(out));
             encoders.saveParameters(dos);
             dos.flush();
@@ -120,7 +120,8 @@ public record VideoPipeline(String backbone, String backboneSha256, String encod
             if (!Files.isRegularFile(params)) {
                 throw new IOException(dir + " has no " + ENCODERS_FILE + "; the run folder is incomplete: train it again");
             }
-            try (InputStream in = new BufferedInputStream(Files.newInputStream(params))) {
+            InputStream body = ChecksummedFile.open(params, ChecksummedFile.RUN_FILE); // verified before any use
+            try (InputStream in = body) {
                 out.loadParameters(manager, new DataInputStream(in));
             } catch (IOException | RuntimeException e) {
                 throw new IOException(params + ": " + e.getMessage(), e);

@@ -286,8 +286,8 @@ public final class VideoTraining {
                 HeadShape shape = new HeadShape(o.frames(), encoders.featureWidth(), classes.size());
                 HeadModel model;
                 if (o.resume() && Files.isRegularFile(stateFile)) {
-                    ConfounderDictionary z = config.backdoor() ? HeadModel.loadDictionary(dictFile, config.dictionary())
-                            : null;
+                    ConfounderDictionary z = config.backdoor() ? HeadModel.loadDictionary(dictFile, config.dictionary(),
+                            org.ecrl4j.util.ChecksummedFile.CHECKPOINT) : null;
                     model = HeadModel.create(config, shape, z, null, o.headOptions().seed());
                 } else {
                     log.accept("building the dictionaries with the stage-1 encoders");

@@ -8,7 +8,6 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
@@ -27,7 +26,7 @@ import org.ecrl4j.dictionary.ConfounderDictionary;
 import org.ecrl4j.nn.HeadConfig;
 import org.ecrl4j.nn.HeadShape;
 import org.ecrl4j.nn.Losses;
-import org.ecrl4j.util.AtomicFiles;
+import org.ecrl4j.util.ChecksummedFile;
 
 /**
  * Trains an ECRL head on cached features like {@link HeadTrainer}, writing a checkpoint after
@@ -105,7 +104,8 @@ public final class CheckpointedHeadTrainer {
             }
             model = HeadModel.create(config, shape, dicts.getKey(), dicts.getValue(), options.seed());
         } else {
-            ConfounderDictionary z = config.backdoor() ? HeadModel.loadDictionary(dictFile, config.dictionary()) : null;
+            ConfounderDictionary z = config.backdoor() ? HeadModel.loadDictionary(dictFile, config.dictionary(),
+                    ChecksummedFile.CHECKPOINT) : null;
             model = HeadModel.create(config, shape, z, null, options.seed());
             load(model, state.params);
         }
@@ -278,7 +278,7 @@ public final class CheckpointedHeadTrainer {
         }
 
         void write(Path file) throws IOException {
-            AtomicFiles.write(file, raw -> {
+            ChecksummedFile.write(file, raw -> {
                 DataOutputStream out = new DataOutputStream(new BufferedOutputStream(raw));
                 out.writeUTF(MAGIC);
                 out.writeInt(VERSION);
@@ -300,7 +300,7 @@ public final class CheckpointedHeadTrainer {
         }
 
         static State read(Path file, String expectedFingerprint) throws IOException {
-            try (InputStream raw = new BufferedInputStream(Files.newInputStream(file))) {
+            try (InputStream raw = ChecksummedFile.open(file, ChecksummedFile.CHECKPOINT)) {
                 DataInputStream in = new DataInputStream(raw);
                 if (!MAGIC.equals(in.readUTF()) || in.readInt() != VERSION) {
                     throw new IOException(file + ": not a head checkpoint of this version; delete the run folder"

@@ -7,10 +7,10 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -27,7 +27,7 @@ import org.ecrl4j.nn.EcrlHead;
 import org.ecrl4j.nn.HeadConfig;
 import org.ecrl4j.nn.HeadShape;
 import org.ecrl4j.nn.InferenceCache;
-import org.ecrl4j.util.AtomicFiles;
+import org.ecrl4j.util.ChecksummedFile;
 
 /**
  * A head with its parameters and its confounder dictionary: what training produces and what
@@ -173,7 +173,7 @@ public final class HeadModel implements AutoCloseable {
     /** Writes the parameters and the dictionary into {@code dir}, atomically. */
     public void save(Path dir) throws IOException {
         Files.createDirectories(dir);
-        AtomicFiles.write(dir.resolve(PARAMS_FILE), out -> {
+        ChecksummedFile.write(dir.resolve(PARAMS_FILE), out -> {
             DataOutputStream dos = new DataOutputStream(new BufferedOutputStream(out));
             head.saveParameters(dos);
             dos.flush();
@@ -191,12 +191,24 @@ public final class HeadModel implements AutoCloseable {
         Npz.write(file, arrays, false);
     }
 
-    /** Reads a dictionary written by {@link #saveDictionary}. */
+    /** Reads a run folder's dictionary written by {@link #saveDictionary}. */
     public static ConfounderDictionary loadDictionary(Path file, DictionaryKind kind) throws IOException {
+        return loadDictionary(file, kind, ChecksummedFile.RUN_FILE);
+    }
+
+    /**
+     * Reads a dictionary written by {@link #saveDictionary}, after checking the CRC-32 the .npz (zip)
+     * format stores for each array.
+     *
+     * @param remedy what a damaged file's message tells the user (a checkpoint's or a run's)
+     */
+    public static ConfounderDictionary loadDictionary(Path file, DictionaryKind kind, ChecksummedFile.Remedy remedy)
+            throws IOException {
         if (!Files.isRegularFile(file)) {
             throw new IOException("Confounder dictionary " + file + " is missing; the run folder is incomplete:"
                     + " train the run again (ecrl4j train) or copy its dictionary.npz back");
         }
+        ChecksummedFile.verifyZip(file, remedy);
         Map<String, NpyArray> arrays = Npz.read(file);
         NpyArray entries = arrays.get("entries");
         NpyArray prior = arrays.get("prior");
@@ -218,7 +230,12 @@ public final class HeadModel implements AutoCloseable {
         }
     }
 
-    /** Loads a head saved by {@link #save} for the given configuration and shape. */
+    /**
+     * Loads a head saved by {@link #save} for the given configuration and shape.
+     *
+     * @throws IOException one line naming the file: missing, damaged (checksum), truncated, or written
+     *     for another configuration
+     */
     public static HeadModel load(Path dir, HeadConfig config, HeadShape shape) throws IOException {
         Path params = dir.resolve(PARAMS_FILE);
         if (!Files.isRegularFile(params)) {
@@ -226,20 +243,26 @@ public final class HeadModel implements AutoCloseable {
         }
         ConfounderDictionary dict = config.backdoor()
                 ? loadDictionary(dir.resolve(DICTIONARY_FILE), config.dictionary()) : null;
+        InputStream in = ChecksummedFile.open(params, ChecksummedFile.RUN_FILE); // verified before any use
         NDManager manager = NDManager.newBaseManager();
-        EcrlHead head = new EcrlHead(config, shape);
-        head.initialize(manager);
-        try (InputStream in = new BufferedInputStream(Files.newInputStream(params))) {
+        try (in) {
+            EcrlHead head = new EcrlHead(config, shape);
+            head.initialize(manager);
             head.loadParameters(manager, new DataInputStream(in));
             if (in.read() != -1) {
                 throw new MalformedModelException("the file holds parameters this configuration does not have");
             }
+            return new HeadModel(manager, head, dict);
+        } catch (EOFException e) { // intact file (checksum verified) that is shorter than this configuration needs
+            manager.close();
+            throw new IOException(params + " does not match configuration " + config.name() + " (T="
+                    + shape.frames() + ", d=" + shape.width() + ", L=" + shape.classes()
+                    + "): the file ends before all of its parameters", e);
         } catch (MalformedModelException | IOException | RuntimeException e) {
             manager.close();
             throw new IOException(params + " does not match configuration " + config.name() + " (T="
                     + shape.frames() + ", d=" + shape.width() + ", L=" + shape.classes() + "): " + e.getMessage(), e);
         }
-        return new HeadModel(manager, head, dict);
     }
 
     @Override

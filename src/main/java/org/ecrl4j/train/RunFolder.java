@@ -15,6 +15,8 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.ecrl4j.data.NpyArray;
+import org.ecrl4j.data.Npz;
 import org.ecrl4j.nn.HeadConfig;
 import org.ecrl4j.nn.HeadShape;
 import org.ecrl4j.util.AtomicFiles;
@@ -88,7 +90,16 @@ public final class RunFolder {
         AtomicFiles.writeString(dir.resolve(CONFIG_FILE), JSON.writeValueAsString(config));
     }
 
-    /** Reads config.json, with a clear error when the folder is not a run folder. */
+    /** What a config.json error tells the user to do. */
+    static final String CONFIG_FIX = "; restore config.json from a backup or retrain the run";
+
+    /**
+     * Reads config.json and validates it: the records' own checks (sizes, K_c, K_g, dropout, training
+     * options), a known configuration name, the class names against L, and the run's dictionary.npz
+     * against K_c, L and d.
+     *
+     * @throws IOException one line naming the file, the field and the fix
+     */
     public static RunConfig readConfig(Path dir) throws IOException {
         Path file = dir.resolve(CONFIG_FILE);
         if (!Files.isDirectory(dir)) {
@@ -97,15 +108,87 @@ public final class RunFolder {
         if (!Files.isRegularFile(file)) {
             throw new IOException(dir + " has no " + CONFIG_FILE + "; it is not an ecrl4j run folder (or training did not finish)");
         }
+        JsonNode tree;
         try {
-            RunConfig c = JSON.readValue(file.toFile(), RunConfig.class);
-            if (c.format() != FORMAT || c.head() == null || c.shape() == null) {
-                throw new IOException(file + ": unsupported run format " + c.format() + " (this version reads " + FORMAT + ")");
-            }
-            return c;
-        } catch (com.fasterxml.jackson.core.JacksonException | IllegalArgumentException e) {
-            throw new IOException(file + " is not a valid run configuration: " + e.getMessage(), e);
+            tree = JSON.readTree(file.toFile());
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
+            throw new IOException(file + " is not valid JSON: " + oneLine(e.getOriginalMessage()) + CONFIG_FIX, e);
         }
+        JsonNode name = tree == null ? null : tree.at("/head/name");
+        if (name != null && name.isTextual() && !HeadConfig.names().contains(name.asText())) {
+            throw new IOException(file + ": head.name '" + name.asText() + "' is not a known configuration (known: "
+                    + String.join(", ", HeadConfig.names()) + ")" + CONFIG_FIX);
+        }
+        RunConfig c;
+        try {
+            c = JSON.treeToValue(tree, RunConfig.class);
+        } catch (com.fasterxml.jackson.databind.JsonMappingException e) {
+            StringBuilder field = new StringBuilder();
+            for (com.fasterxml.jackson.databind.JsonMappingException.Reference r : e.getPath()) {
+                if (r.getFieldName() != null) {
+                    field.append(field.length() == 0 ? "" : ".").append(r.getFieldName());
+                } else if (r.getIndex() >= 0) {
+                    field.append('[').append(r.getIndex()).append(']');
+                }
+            }
+            Throwable cause = e.getCause() instanceof IllegalArgumentException ? e.getCause() : null;
+            String why = cause != null ? cause.getMessage() : oneLine(e.getOriginalMessage());
+            throw new IOException(file + ": " + (field.length() == 0 ? "" : field + ": ") + why + CONFIG_FIX, e);
+        } catch (com.fasterxml.jackson.core.JacksonException | IllegalArgumentException e) {
+            throw new IOException(file + " is not a valid run configuration: " + oneLine(e.getMessage()) + CONFIG_FIX, e);
+        }
+        if (c == null || c.format() != FORMAT || c.head() == null || c.shape() == null) {
+            throw new IOException(file + ": unsupported run format " + (c == null ? "(empty)" : c.format())
+                    + " (this version reads " + FORMAT + ")");
+        }
+        if (c.classes() != null && c.classes().size() != c.shape().classes()) {
+            throw new IOException(file + ": classes lists " + c.classes().size() + " names but shape.classes is "
+                    + c.shape().classes() + CONFIG_FIX);
+        }
+        checkDictionary(file, dir.resolve(HeadModel.DICTIONARY_FILE), c);
+        return c;
+    }
+
+    /** A run's dictionary.npz (when present: a missing one is reported by {@link HeadModel#load}) against K_c, L, d. */
+    private static void checkDictionary(Path config, Path dict, RunConfig c) throws IOException {
+        HeadConfig h = c.head();
+        if (!h.backdoor() || !Files.isRegularFile(dict)) {
+            return;
+        }
+        NpyArray entries = Npz.read(dict).get("entries");
+        if (entries == null || entries.shape().length != 2) {
+            return; // HeadModel.loadDictionary names what is wrong with the file itself
+        }
+        long k = entries.shape()[0];
+        long d = entries.shape()[1];
+        if (d != c.shape().width()) {
+            throw new IOException(config + ": shape.width is " + c.shape().width() + " but " + dict
+                    + " holds entries of width " + d + CONFIG_FIX);
+        }
+        switch (h.dictionary()) {
+            case KMEANS -> { // K_c clusters, fewer when there were fewer training videos
+                if (k > h.confounders()) {
+                    throw new IOException(config + ": head.confounders is " + h.confounders() + " but " + dict
+                            + " holds " + k + " k-means entries" + CONFIG_FIX);
+                }
+            }
+            case RANDOM -> { // one vector per class
+                if (k != c.shape().classes()) {
+                    throw new IOException(config + ": shape.classes is " + c.shape().classes() + " but " + dict
+                            + " holds " + k + " random entries (one per class)" + CONFIG_FIX);
+                }
+            }
+            default -> { // one entry per class present in the training set
+                if (k > c.shape().classes()) {
+                    throw new IOException(config + ": shape.classes is " + c.shape().classes() + " but " + dict
+                            + " holds " + k + " class entries" + CONFIG_FIX);
+                }
+            }
+        }
+    }
+
+    private static String oneLine(String s) {
+        return s == null ? "" : s.lines().findFirst().orElse("").strip();
     }
 
     /** Writes metrics.json. */

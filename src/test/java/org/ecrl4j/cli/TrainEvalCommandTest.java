@@ -131,4 +131,33 @@ class TrainEvalCommandTest {
         assertEquals(1, unknown.code());
         assertTrue(unknown.err().contains("ecrl-plus"), unknown.err());
     }
+
+    /** Issue 10 cases 5 and 7 through the CLI: one line on standard error, exit 1, no stack trace. */
+    @Test
+    void damagedRunFilesGiveOneLine() throws Exception {
+        Path train = dir.resolve("train.npz");
+        planted(30, 4, 8, 1).save(train);
+        Path runDir = dir.resolve("run");
+        assertEquals(0, run("train", "--features", train.toString(), "--config", "fcm-bcm-bd", "--out",
+                runDir.toString(), "--epochs", "1").code());
+        Path params = runDir.resolve("head.params");
+        byte[] good = Files.readAllBytes(params);
+        org.ecrl4j.util.FileDamage.truncate(params, 0.5);
+        Run truncated = run("eval", "--run", runDir.toString(), "--features", train.toString());
+        assertEquals(1, truncated.code());
+        assertEquals("error: " + params + " is truncated; retrain the run or restore the file from a backup"
+                + System.lineSeparator(), truncated.err());
+        Files.write(params, good);
+
+        Path config = runDir.resolve("config.json");
+        String original = Files.readString(config);
+        Files.writeString(config, original.replace("\"fcm-bcm-bd\"", "\"nope\""));
+        Run unknown = run("eval", "--run", runDir.toString(), "--features", train.toString());
+        assertEquals(1, unknown.code());
+        assertTrue(unknown.err().startsWith("error: " + config + ": head.name 'nope' is not a known configuration"),
+                unknown.err());
+        assertEquals(1, unknown.err().lines().count(), unknown.err());
+        Files.writeString(config, original);
+        assertEquals(0, run("eval", "--run", runDir.toString(), "--features", train.toString()).code());
+    }
 }

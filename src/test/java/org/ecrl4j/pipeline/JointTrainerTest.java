@@ -168,6 +168,48 @@ class JointTrainerTest {
         }
     }
 
+    /** Issue 10 case 5: 250 flipped bits used to resume with exit 0 and different results. */
+    @Test
+    void damagedCheckpointIsRefusedAndNothingResumes() throws IOException {
+        List<StoredClip> train = clips(8, 1);
+        SplitOptions split = SplitOptions.PAPER;
+        JointTrainer.Input input = new JointTrainer.Input(split, 0, 0.5);
+        Path state = dir.resolve(JointTrainer.STATE_FILE);
+        try (Setup s = setup(train, split, 3)) {
+            JointTrainer.train(s.encoders(), s.model(), s.manager(), train, List.of(), input, options(2),
+                    new JointTrainer.Checkpoint(state, "fp", false, 1), HeadTrainer.Listener.SILENT);
+        }
+        byte[] good = Files.readAllBytes(state);
+        for (String damage : List.of("flip", "truncate")) {
+            Files.write(state, good);
+            if (damage.equals("flip")) {
+                org.ecrl4j.util.FileDamage.flipBits(state, 250, 11);
+            } else {
+                org.ecrl4j.util.FileDamage.truncate(state, 0.6);
+            }
+            List<String> heard = new ArrayList<>();
+            try (Setup s = setup(train, split, 3)) {
+                IOException e = assertThrows(IOException.class, () -> JointTrainer.train(s.encoders(), s.model(),
+                        s.manager(), train, List.of(), input, options(2), new JointTrainer.Checkpoint(state, "fp", true,
+                                0), new HeadTrainer.Listener() {
+                            @Override
+                            public void onMessage(String m) {
+                                heard.add(m);
+                            }
+
+                            @Override
+                            public void onEpoch(EpochMetrics m) {
+                                heard.add("epoch " + m.epoch());
+                            }
+                        }));
+                assertEquals(damage.equals("flip")
+                        ? state + " is damaged: checksum mismatch; delete it and rerun from the last good epoch"
+                        : state + " is truncated; delete it and rerun from the last good epoch", e.getMessage());
+                assertEquals(List.of(), heard, "nothing resumed");
+            }
+        }
+    }
+
     @Test
     void encodersLearnOnlyWithAPositiveLearningRateScale() {
         List<StoredClip> train = clips(8, 1);

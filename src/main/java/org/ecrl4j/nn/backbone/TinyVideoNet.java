@@ -27,7 +27,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.ecrl4j.util.AtomicFiles;
+import org.ecrl4j.util.ChecksummedFile;
 
 /**
  * The built-in video backbone: a small (2+1)D convolutional network trainable from scratch on a CPU.
@@ -165,9 +165,9 @@ public final class TinyVideoNet extends AbstractBlock implements VideoEncoder {
         return twin;
     }
 
-    /** Writes the architecture and the weights to {@code file}, atomically. */
+    /** Writes the architecture and the weights to {@code file}, atomically, with a checksum. */
     public void save(Path file) throws IOException {
-        AtomicFiles.write(file, out -> {
+        ChecksummedFile.write(file, out -> {
             DataOutputStream dos = new DataOutputStream(out);
             dos.writeUTF(MAGIC);
             dos.writeInt(FILE_VERSION);
@@ -183,14 +183,24 @@ public final class TinyVideoNet extends AbstractBlock implements VideoEncoder {
     /**
      * Reads a network written by {@link #save} into {@code manager}.
      *
-     * @throws IOException naming the file when it is missing, truncated or not such a network
+     * @throws IOException naming the file when it is missing, damaged, truncated or not such a network
      */
     public static TinyVideoNet load(Path file, NDManager manager) throws IOException {
         if (!Files.isRegularFile(file)) {
             throw new NoSuchFileException(file.toString(), null,
                     "no built-in backbone file here; save one with TinyVideoNet.save or train one first");
         }
-        try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
+        InputStream body;
+        try {
+            body = ChecksummedFile.open(file, ChecksummedFile.RUN_FILE); // verified before any use
+        } catch (ChecksummedFile.MissingChecksumException e) {
+            if (startsWithMagic(file)) {
+                throw e; // ours, from before checksums
+            }
+            throw new IOException(file + ": not a built-in backbone file (expected one written by"
+                    + " TinyVideoNet.save); for an imported model use --backbone torchscript:PATH", e);
+        }
+        try (InputStream in = body) {
             DataInputStream dis = new DataInputStream(in);
             String magic;
             try {
@@ -222,6 +232,15 @@ public final class TinyVideoNet extends AbstractBlock implements VideoEncoder {
             throw new IOException(file + ": truncated built-in backbone file; save it again", e);
         } catch (MalformedModelException | IllegalArgumentException e) {
             throw new IOException(file + ": corrupt built-in backbone file (" + e.getMessage() + "); save it again", e);
+        }
+    }
+
+    /** Whether the file starts as the unchecksummed files of older versions did. */
+    private static boolean startsWithMagic(Path file) throws IOException {
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
+            return MAGIC.equals(in.readUTF());
+        } catch (IOException e) {
+            return false;
         }
     }
 

@@ -176,6 +176,20 @@ class TinyVideoNetTest {
         }
     }
 
+    /** Issue 10 case 5: a damaged built-in backbone file is refused before any weight is used. */
+    @Test
+    void damagedBackboneFileIsRefused(@TempDir Path tmp) throws IOException {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Path file = tmp.resolve("encoder.tvn");
+            TinyVideoNet.create(m, List.of(8, 16), 1).save(file);
+            TinyVideoNet.load(file, m);
+            org.ecrl4j.util.FileDamage.flipBits(file, 250, 2);
+            IOException e = assertThrows(IOException.class, () -> TinyVideoNet.load(file, m));
+            assertEquals(file + " is damaged: checksum mismatch; retrain the run or restore the file from a backup",
+                    e.getMessage());
+        }
+    }
+
     /**
      * The issue's test: two classes that differ only in the direction of motion (a square sliding
      * left or right over random textured backgrounds). The classifier pools features over time
