@@ -19,6 +19,7 @@ import org.ecrl4j.data.NpyArray;
 import org.ecrl4j.data.Npz;
 import org.ecrl4j.nn.HeadConfig;
 import org.ecrl4j.nn.HeadShape;
+import org.ecrl4j.recipe.Recipes;
 import org.ecrl4j.util.AtomicFiles;
 
 /**
@@ -115,9 +116,9 @@ public final class RunFolder {
             throw new IOException(file + " is not valid JSON: " + oneLine(e.getOriginalMessage()) + CONFIG_FIX, e);
         }
         JsonNode name = tree == null ? null : tree.at("/head/name");
-        if (name != null && name.isTextual() && !HeadConfig.names().contains(name.asText())) {
+        if (name != null && name.isTextual() && !Recipes.names().contains(name.asText())) {
             throw new IOException(file + ": head.name '" + name.asText() + "' is not a known configuration (known: "
-                    + String.join(", ", HeadConfig.names()) + ")" + CONFIG_FIX);
+                    + String.join(", ", Recipes.names()) + ")" + CONFIG_FIX);
         }
         RunConfig c;
         try {

@@ -13,6 +13,7 @@ import java.util.Map;
 import org.ecrl4j.data.FeatureSet;
 import org.ecrl4j.dictionary.DictionaryKind;
 import org.ecrl4j.nn.HeadConfig;
+import org.ecrl4j.recipe.Recipes;
 import org.ecrl4j.nn.HeadShape;
 import org.ecrl4j.util.FileDamage;
 import org.junit.jupiter.api.Test;
@@ -45,8 +46,8 @@ class DamagedRunFilesTest {
         return HeadModel.load(run, c.head(), c.shape());
     }
 
-    static final HeadConfig KMEANS = HeadConfig.named("ecrl").withGlobalEntries(4)
-            .withDictionary(DictionaryKind.KMEANS, 4);
+    static final HeadConfig KMEANS = Recipes.ECRL.head().toBuilder().globalEntries(4)
+            .dictionary(DictionaryKind.KMEANS, 4).build();
 
     @Test
     void damagedOrTruncatedHeadParamsAreRefused() throws IOException {
@@ -128,7 +129,7 @@ class DamagedRunFilesTest {
         Files.writeString(config, original.replace("\"name\" : \"ecrl\"", "\"name\" : \"ecrl-turbo\""));
         IOException e = assertThrows(IOException.class, () -> RunFolder.readConfig(run));
         assertEquals(config + ": head.name 'ecrl-turbo' is not a known configuration (known: "
-                + String.join(", ", HeadConfig.names()) + "); " + CONFIG_FIX, e.getMessage());
+                + String.join(", ", Recipes.names()) + "); " + CONFIG_FIX, e.getMessage());
 
         Files.writeString(config, original.replace("\"confounders\" : 4", "\"confounders\" : 0"));
         e = assertThrows(IOException.class, () -> RunFolder.readConfig(run));
