@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.ecrl4j.pipeline.Demo;
+import org.ecrl4j.report.RunReport;
 import org.ecrl4j.train.TrainOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -75,8 +76,9 @@ public final class DemoCommand implements Callable<Integer> {
         TrainOptions head = new TrainOptions(headEpochs, 8, 1e-3f, 1e-3f, TrainOptions.Schedule.COSINE, 4, 0.1f, 0, true);
         Demo.Options options = new Demo.Options(out, seedList, org.ecrl4j.synth.SynthConfig.defaults(1), 8, saliency, stage1, head, swap, 2,
                 List.of(16, 32, 64), stage2Epochs > 0 ? head.withEpochs(stage2Epochs) : null, encoderLrScale,
-                ecrlEncoders, models);
-        Map<String, Object> metrics = new Demo(options, System.err).run();
+                ecrlEncoders, models, EcrlCommand.codeVersion());
+        // The demo writes the evidence of its first seed's ECRL run; the report renders it.
+        Map<String, Object> metrics = new Demo(options, System.err, RunReport::write).run();
         printTable(metrics);
         System.out.println("metrics written to " + out.resolve("metrics.json"));
         if (metrics.get("report") != null) {

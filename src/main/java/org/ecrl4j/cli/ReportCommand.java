@@ -3,16 +3,21 @@ package org.ecrl4j.cli;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.ecrl4j.report.RunReport;
-import org.ecrl4j.report.Tsne;
+import org.ecrl4j.explain.RunEvidence;
+import org.ecrl4j.explain.Tsne;
+import org.ecrl4j.explain.VideoEvidence;
 import org.ecrl4j.pipeline.VideoPipeline;
-import org.ecrl4j.report.VideoEvidence;
-import org.ecrl4j.report.VideoReportInputs;
+import org.ecrl4j.pipeline.VideoReportInputs;
+import org.ecrl4j.report.RunReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** Writes the HTML report of a run folder. */
+/**
+ * Writes the HTML report of a run folder in two steps: the explain step ({@link RunEvidence}) runs
+ * the models on the test features (and, with --data, the videos) and writes RUN_DIR/evidence/; the
+ * report ({@link RunReport}) renders the run folder's files.
+ */
 @Command(name = "report", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Write RUN_DIR/report/index.html: configuration and provenance, metrics, training curves,",
             "confusion matrices and, with --features, the paper's figures (Fig. 5 t-SNE before/after the",
@@ -76,10 +81,10 @@ public final class ReportCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--workers must be >= 1, got " + w);
             }
             try (VideoReportInputs in = VideoReportInputs.prepare(run, compare, data, split, w, System.err)) {
-                Path index = RunReport.write(new RunReport.Options(run, in.features(), compare, in.compareFeatures(),
+                RunEvidence.write(new RunEvidence.Options(run, in.features(), compare, in.compareFeatures(),
                         in.evidence(), tsnePoints, new Tsne.Options(perplexity, iterations, 200, seed)), System.err);
-                System.out.println(index.toAbsolutePath());
             }
+            System.out.println(RunReport.write(run).toAbsolutePath());
             return 0;
         }
         if (data != null && features == null) {
@@ -98,7 +103,7 @@ public final class ReportCommand implements Callable<Integer> {
         if (data != null) {
             evidence = new VideoEvidence() {
                 @Override
-                public java.util.Optional<org.ecrl4j.report.VideoPanel> panel(int index) {
+                public java.util.Optional<org.ecrl4j.explain.VideoPanel> panel(int index) {
                     return java.util.Optional.empty();
                 }
 
@@ -110,9 +115,9 @@ public final class ReportCommand implements Callable<Integer> {
                 }
             };
         }
-        Path index = RunReport.write(new RunReport.Options(run, features, compare, null, evidence, tsnePoints,
+        RunEvidence.write(new RunEvidence.Options(run, features, compare, null, evidence, tsnePoints,
                 new Tsne.Options(perplexity, iterations, 200, seed), featureFiles.limits()), System.err);
-        System.out.println(index.toAbsolutePath());
+        System.out.println(RunReport.write(run).toAbsolutePath());
         return 0;
     }
 }

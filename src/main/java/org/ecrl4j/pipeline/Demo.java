@@ -16,6 +16,10 @@ import org.ecrl4j.data.FeatureSet;
 import org.ecrl4j.data.VideoSample;
 import org.ecrl4j.eval.BiasMetrics;
 import org.ecrl4j.eval.Evaluation;
+import org.ecrl4j.explain.ClipEvidence;
+import org.ecrl4j.explain.RunEvidence;
+import org.ecrl4j.explain.Tsne;
+import org.ecrl4j.explain.VideoEvidence;
 import org.ecrl4j.nn.HeadConfig;
 import org.ecrl4j.nn.HeadShape;
 import org.ecrl4j.nn.backbone.EncoderSharing;
@@ -25,10 +29,6 @@ import org.ecrl4j.nn.backbone.VideoEncoder;
 import org.ecrl4j.recipe.Recipes;
 import org.ecrl4j.recipe.Stage1;
 import org.ecrl4j.saliency.SaliencyMap;
-import org.ecrl4j.report.ClipEvidence;
-import org.ecrl4j.report.RunReport;
-import org.ecrl4j.report.Tsne;
-import org.ecrl4j.report.VideoEvidence;
 import org.ecrl4j.saliency.SplitOptions;
 import org.ecrl4j.video.RgbFrame;
 import org.ecrl4j.synth.BenchmarkPlan;
@@ -85,11 +85,17 @@ public final class Demo {
      *     M_c train with a plain classifier on their own stream in stage 1) or {@code shared} (base's
      *     encoder for all three streams)
      * @param models the models to train, a subset of {@link #MODELS} (null or empty: all)
+     * @param codeVersion the code version recorded in the provenance of the run folders
      */
     public record Options(Path out, List<Long> seeds, SynthConfig benchmark, int frames, String saliency,
             TrainOptions stage1, TrainOptions head, double swap, int threads, List<Integer> widths,
-            TrainOptions stage2, double encoderLrScale, String ecrlEncoders, List<String> models) {
+            TrainOptions stage2, double encoderLrScale, String ecrlEncoders, List<String> models,
+            String codeVersion) {
         public Options {
+            if (codeVersion == null || codeVersion.isBlank()) {
+                throw new IllegalArgumentException("codeVersion must be given (the run folders record it), got "
+                        + codeVersion);
+            }
             models = models == null || models.isEmpty() ? MODELS : List.copyOf(models);
             for (String m : models) {
                 if (!MODELS.contains(m)) {
@@ -107,16 +113,37 @@ public final class Demo {
         }
     }
 
+    /**
+     * Renders the report of a run folder from its files (the demo's caller passes the report
+     * renderer: the pipeline writes evidence, it does not render).
+     */
+    @FunctionalInterface
+    public interface Renderer {
+        /** Renders the report of {@code run} and returns the path of its page. */
+        Path render(Path run) throws IOException;
+    }
+
     private final Options options;
     private final PrintStream log;
-    /** The report written at the end of the first seed (while its encoder is still open). */
-    private Path report;
-    /** The encoders of the first seed's reported runs (by run name), for the report's Grad-CAM. */
+    private final Renderer renderer;
+    /** The run whose evidence was written at the end of the first seed (while its encoders were open). */
+    private Path explained;
+    /** The encoders of the first seed's reported runs (by run name), for the evidence's Grad-CAM. */
     private final Map<String, Encoders> reportEncoders = new LinkedHashMap<>();
 
+    /** A demo that writes the evidence of its first seed's ECRL run but renders no report. */
     public Demo(Options options, PrintStream log) {
+        this(options, log, null);
+    }
+
+    /**
+     * @param renderer renders the report of the first seed's ECRL run once its evidence is written,
+     *     or null for none
+     */
+    public Demo(Options options, PrintStream log, Renderer renderer) {
         this.options = options;
         this.log = log;
+        this.renderer = renderer;
     }
 
     /** Runs everything and writes {@code out/metrics.json}; returns that JSON tree as a map. */
@@ -208,10 +235,10 @@ public final class Demo {
         metrics.put("models", models);
         metrics.put("seconds", (System.nanoTime() - t0) / 1e9);
         AtomicFiles.writeString(options.out().resolve("metrics.json"), RunFolder.json().writeValueAsString(metrics));
-        if (report == null) {
+        if (explained == null || renderer == null) {
             return metrics;
         }
-        Path index = report;
+        Path index = renderer.render(explained);
         metrics.put("report", index.toAbsolutePath().toString());
         log.println("report of the ECRL run (seed " + options.seeds().get(0) + ") against base: " + index.toAbsolutePath());
         return metrics;
@@ -268,7 +295,7 @@ public final class Demo {
                         null));
             }
             if (models.contains(ecrlName) && seed == options.seeds().get(0)) {
-                this.report = writeReport(manager, store, seed);
+                this.explained = writeEvidence(manager, store, seed);
             }
         }
         for (var e : results.entrySet()) {
@@ -358,14 +385,15 @@ public final class Demo {
     }
 
     /**
-     * The report of the ECRL run against the base run, with the frames, Grad-CAM maps and saliency
-     * split of the chosen iid videos: each head with the encoders it was trained with (base: base's
-     * encoder for every stream; ecrl: base's as M_v, with its own M_s and M_c when separate), each
-     * scored on its own features; the rows of the test features are {@code store.split("iid")} split
-     * with {@link SplitOptions#PAPER}. Only the few chosen videos are split and explained. Runs after
-     * all training of the seed and draws no random numbers, so the demo's numbers do not depend on it.
+     * Writes the evidence of the ECRL run against the base run into the ECRL run folder (what its
+     * report shows), with the frames, Grad-CAM maps and saliency split of the chosen iid videos:
+     * each head with the encoders it was trained with (base: base's encoder for every stream; ecrl:
+     * base's as M_v, with its own M_s and M_c when separate), each scored on its own features; the
+     * rows of the test features are {@code store.split("iid")} split with {@link SplitOptions#PAPER}.
+     * Only the few chosen videos are split and explained. Runs after all training of the seed and
+     * draws no random numbers, so the demo's numbers do not depend on it. Returns the ECRL run folder.
      */
-    private Path writeReport(NDManager manager, ClipStore store, long seed) {
+    private Path writeEvidence(NDManager manager, ClipStore store, long seed) {
         Path ecrlRun = runDir(Recipes.ECRL.name());
         Path baseRun = runDir(Recipes.BASE.name());
         List<StoredClip> iid = store.split("iid");
@@ -379,10 +407,11 @@ public final class Demo {
             VideoEvidence evidence = new ClipEvidence(source, ClipEvidence.head(baseEncoders, plain),
                     ClipEvidence.head(ecrlEncoders, ecrl), manager, "the iid split has fewer videos than the test features");
             // Each run is scored on its own features of the iid videos (ecrl's encoders are its own).
-            return RunReport.write(new RunReport.Options(ecrlRun, ecrlRun.resolve(REPORT_FEATURES), baseRun,
+            RunEvidence.write(new RunEvidence.Options(ecrlRun, ecrlRun.resolve(REPORT_FEATURES), baseRun,
                     baseRun.resolve(REPORT_FEATURES), evidence, 500, new Tsne.Options(30, 1000, 200, seed)), log);
+            return ecrlRun;
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException("Cannot write the report of " + ecrlRun + ": " + e.getMessage(), e);
+            throw new java.io.UncheckedIOException("Cannot write the evidence of " + ecrlRun + ": " + e.getMessage(), e);
         }
     }
 
@@ -411,7 +440,7 @@ public final class Demo {
             inputs.put("annotations", options.out().resolve("benchmark").resolve(BenchmarkWriter.ANNOTATIONS));
             RunFolder.writeConfig(dir, new RunFolder.RunConfig(RunFolder.FORMAT, model.config(), model.shape(),
                     options.head().withSeed(seed), classes,
-                    RunFolder.provenance(seed, org.ecrl4j.cli.EcrlCommand.codeVersion(), inputs)));
+                    RunFolder.provenance(seed, options.codeVersion(), inputs)));
             Map<String, Object> metrics = new LinkedHashMap<>();
             metrics.put("history", r.history());
             metrics.put("kept_epoch", r.bestEpoch());

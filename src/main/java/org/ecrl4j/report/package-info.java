@@ -1,2 +1,5 @@
-/** The HTML report of a run: metrics, training curves and the paper's figures (t-SNE, Grad-CAM, top-3). */
+/**
+ * The HTML report of a run: renders the run folder's files (config.json, metrics.json and the
+ * evidence written by {@code explain}) as HTML and SVG; it runs no model and decodes no video.
+ */
 package org.ecrl4j.report;

@@ -56,4 +56,42 @@ public final class AtomicFiles {
             throw new UncheckedIOException("Cannot write " + target + ": " + e.getMessage(), e);
         }
     }
+
+    /**
+     * Moves a finished folder into place, replacing an older one: the old folder is first moved aside
+     * (to {@code .NAME-old-<nanos>}) and put back if the move fails, so a reader sees the old folder or
+     * the new one, never a half-written one.
+     */
+    public static void replaceFolder(Path finished, Path target) throws IOException {
+        Path old = null;
+        if (Files.exists(target)) {
+            old = target.resolveSibling("." + target.getFileName() + "-old-" + System.nanoTime());
+            Files.move(target, old);
+        }
+        try {
+            Files.move(finished, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(finished, target);
+        } catch (IOException e) {
+            if (old != null) {
+                Files.move(old, target);
+            }
+            throw e;
+        }
+        if (old != null) {
+            deleteTree(old);
+        }
+    }
+
+    /** Deletes a folder and everything in it; nothing when it does not exist (or is null). */
+    public static void deleteTree(Path dir) throws IOException {
+        if (dir == null || !Files.exists(dir)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
 }

@@ -29,15 +29,16 @@ import ai.djl.ndarray.types.Shape;
 import java.util.Optional;
 import org.ecrl4j.nn.backbone.PooledClassifier;
 import org.ecrl4j.nn.backbone.TinyVideoNet;
-import org.ecrl4j.report.CaseSelection;
-import org.ecrl4j.report.ClipEvidence;
-import org.ecrl4j.report.Tsne;
-import org.ecrl4j.report.VideoEvidence;
+import org.ecrl4j.explain.CaseSelection;
+import org.ecrl4j.explain.ClipEvidence;
+import org.ecrl4j.explain.Tsne;
+import org.ecrl4j.explain.VideoEvidence;
 import org.ecrl4j.saliency.ForegroundBackgroundSplit;
 import org.ecrl4j.saliency.SaliencyMap;
 import org.ecrl4j.saliency.SplitClip;
 import org.ecrl4j.saliency.SplitOptions;
 import org.ecrl4j.video.RgbFrame;
+import org.ecrl4j.explain.RunEvidence;
 import org.ecrl4j.report.RunReport;
 import org.ecrl4j.train.HeadModel;
 import org.ecrl4j.train.RunFolder;
@@ -264,8 +265,9 @@ class ReportCommandTest {
                 asked.add(i);
                 return i % 2 == 0 ? Optional.of(new ClipEvidence.NamedClip("video-" + i + ".mp4", split)) : Optional.empty();
             }, cam, cam, manager, "odd rows have no video");
-            Path page = RunReport.write(new RunReport.Options(copy, test, base, evidence, 45,
+            RunEvidence.write(new RunEvidence.Options(copy, test, base, evidence, 45,
                     new Tsne.Options(5, 50, 200, 0)), new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+            Path page = RunReport.write(copy);
             String text = Files.readString(page);
             assertFalse(asked.isEmpty());
             for (int i : asked) {

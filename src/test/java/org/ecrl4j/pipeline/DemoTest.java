@@ -25,9 +25,9 @@ class DemoTest {
         SynthConfig tiny = new SynthConfig(2, 4, 24, 16, 8, 0.9, 0.8, 3, VideoCodec.H264);
         TrainOptions one = new TrainOptions(1, 4, 2e-3f, 1e-3f, TrainOptions.Schedule.COSINE, 4, 0.1f, 0, true);
         Demo.Options options = new Demo.Options(dir, List.of(1L, 2L), tiny, 8, "motion", one, one, 0.5, 2,
-                List.of(4, 8), one, 0.1, "separate", null);
+                List.of(4, 8), one, 0.1, "separate", null, "test");
         ByteArrayOutputStream log = new ByteArrayOutputStream();
-        new Demo(options, new PrintStream(log, true, StandardCharsets.UTF_8)).run();
+        new Demo(options, new PrintStream(log, true, StandardCharsets.UTF_8), org.ecrl4j.report.RunReport::write).run();
         String progress = log.toString(StandardCharsets.UTF_8);
         assertTrue(progress.contains("== seed 2") && progress.contains("ecrl-plus"), progress);
 
@@ -101,13 +101,13 @@ class DemoTest {
         TrainOptions one = new TrainOptions(1, 4, 2e-3f, 1e-3f, TrainOptions.Schedule.COSINE, 4, 0.1f, 0, true);
         IllegalArgumentException m = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 () -> new Demo.Options(dir, List.of(1L), tiny, 8, "motion", one, one, 1.0, 2, List.of(4, 8), null, 0.1,
-                        "separate", List.of("ecrl", "resnet")));
+                        "separate", List.of("ecrl", "resnet"), "test"));
         assertTrue(m.getMessage().contains("resnet") && m.getMessage().contains("ecrl-plus"), m.getMessage());
         IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 () -> new Demo.Options(dir, List.of(1L), tiny, 8, "motion", one, one, 1.0, 2, List.of(4, 8), null, 0.1,
-                        "both", null));
+                        "both", null, "test"));
         assertTrue(e.getMessage().contains("separate"), e.getMessage());
         assertEquals(Demo.MODELS, new Demo.Options(dir, List.of(1L), tiny, 8, "motion", one, one, 1.0, 2,
-                List.of(4, 8), null, 0.1, "shared", null).models());
+                List.of(4, 8), null, 0.1, "shared", null, "test").models());
     }
 }

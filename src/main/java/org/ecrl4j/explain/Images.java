@@ -1,4 +1,4 @@
-package org.ecrl4j.report;
+package org.ecrl4j.explain;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;

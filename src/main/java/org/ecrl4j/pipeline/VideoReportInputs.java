@@ -1,4 +1,4 @@
-package org.ecrl4j.report;
+package org.ecrl4j.pipeline;
 
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -22,12 +22,8 @@ import java.util.stream.Stream;
 import org.ecrl4j.data.DatasetReaders;
 import org.ecrl4j.data.FeatureSet;
 import org.ecrl4j.data.VideoSample;
-import org.ecrl4j.pipeline.ClipBatches;
-import org.ecrl4j.pipeline.ClipStore;
-import org.ecrl4j.pipeline.StoredClip;
-import org.ecrl4j.pipeline.VideoEvaluation;
-import org.ecrl4j.pipeline.VideoFeatures;
-import org.ecrl4j.pipeline.VideoPipeline;
+import org.ecrl4j.explain.ClipEvidence;
+import org.ecrl4j.explain.VideoEvidence;
 import org.ecrl4j.saliency.SaliencyMethod;
 import org.ecrl4j.saliency.SaliencyMethods;
 import org.ecrl4j.saliency.SplitClip;
@@ -37,14 +33,15 @@ import org.ecrl4j.video.ClipTransform;
 import org.ecrl4j.video.FrameSampler;
 
 /**
- * The test features and the videos behind them for the report of a run trained from videos
- * ({@code ecrl4j report --run DIR --data ANNOTATIONS}): each run's features of one split of the
+ * The inputs of the explain step ({@link org.ecrl4j.explain.RunEvidence}) for the report of a run
+ * trained from videos ({@code ecrl4j report --run DIR --data ANNOTATIONS}): the test features and
+ * the videos behind them, each run's features of one split of the
  * annotations, through its own pipeline ({@link VideoPipeline}), cached in its run folder as
  * {@code report-features-<split>.npz} with a {@code .json} key (reused while the annotations, the
  * pipeline and the encoders are unchanged), the list of videos behind the rows, and the
  * {@link VideoEvidence} that re-decodes only the videos the report chooses.
  *
- * <p>Owns the runs' encoders and heads; close it after the report is written.
+ * <p>Owns the runs' encoders and heads; close it after the evidence is written.
  */
 public final class VideoReportInputs implements AutoCloseable {
     /** Cache file stem in a run folder; {@code <stem><split>.npz} and {@code .json}. */

@@ -1,4 +1,4 @@
-package org.ecrl4j.report;
+package org.ecrl4j.explain;
 
 import java.util.List;
 import org.ecrl4j.saliency.SplitClip;

@@ -1,4 +1,4 @@
-package org.ecrl4j.report;
+package org.ecrl4j.explain;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -10,7 +10,6 @@ import java.util.Optional;
 import org.ecrl4j.nn.backbone.Encoders;
 import org.ecrl4j.nn.backbone.PooledClassifier;
 import org.ecrl4j.nn.backbone.TinyVideoNet;
-import org.ecrl4j.pipeline.ClipBatches;
 import org.ecrl4j.saliency.SplitClip;
 import org.ecrl4j.train.HeadModel;
 
@@ -110,7 +109,7 @@ public final class ClipEvidence implements VideoEvidence {
     /** The features of one stream as a leaf array (no gradient reaches the encoder). */
     private static NDArray fixed(org.ecrl4j.nn.backbone.VideoEncoder encoder, List<org.ecrl4j.video.RgbFrame> frames,
             NDManager manager) {
-        NDArray f = encoder.encode(new ParameterStore(manager, false), ClipBatches.toArray(manager, List.of(frames)),
+        NDArray f = encoder.encode(new ParameterStore(manager, false), toArray(manager, frames),
                 false);
         return manager.create(f.toFloatArray(), f.getShape());
     }
@@ -165,7 +164,7 @@ public final class ClipEvidence implements VideoEvidence {
             return null;
         }
         try (NDManager m = manager.newSubManager()) {
-            NDArray x = ClipBatches.toArray(m, List.of(split.whole())); // (1, 3, T, H, W)
+            NDArray x = toArray(m, split.whole()); // (1, 3, T, H, W)
             return GradCam.compute(model.backbone(), model.head(split, m), x, -1).maps();
         }
     }
@@ -173,5 +172,11 @@ public final class ClipEvidence implements VideoEvidence {
     @Override
     public String unavailableReason() {
         return reason;
+    }
+
+    /** One clip (T frames), normalised, as a (1, 3, T, H, W) float array. */
+    static NDArray toArray(NDManager manager, List<org.ecrl4j.video.RgbFrame> frames) {
+        return org.ecrl4j.video.ClipTensor.batchToNDArray(manager,
+                List.of(org.ecrl4j.video.ClipTransform.normalise(frames)));
     }
 }

@@ -1,4 +1,4 @@
-package org.ecrl4j.report;
+package org.ecrl4j.explain;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

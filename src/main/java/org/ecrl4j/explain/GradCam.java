@@ -1,4 +1,4 @@
-package org.ecrl4j.report;
+package org.ecrl4j.explain;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
