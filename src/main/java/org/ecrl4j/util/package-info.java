@@ -1,2 +1,2 @@
-/** Small shared utilities: atomic file writing. */
+/** Small shared utilities: atomic file writing and the checks of output paths. */
 package org.ecrl4j.util;
