@@ -180,7 +180,7 @@ class OutputSafetyTest {
     void aKilledSynthIsReplacedWithOverwrite() throws Exception {
         Path out = dir.resolve("bench");
         String[] synth = {"synth", "--out", out.toString(), "--classes", "2", "--per-class", "1", "--size", "16",
-            "--frames", "4", "--threads", "1"};
+            "--frames", "8", "--threads", "1"};
         assertEquals(0, cli(synth).code());
         // What a kill leaves: the marker (written first), some videos and masks, a half-written file, no
         // benchmark.json, classes.txt or annotations.csv (written last).
