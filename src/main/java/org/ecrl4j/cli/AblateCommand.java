@@ -13,6 +13,7 @@ import org.ecrl4j.pipeline.Ablation;
 import org.ecrl4j.recipe.Recipes;
 import org.ecrl4j.synth.BenchmarkWriter;
 import org.ecrl4j.train.TrainOptions;
+import org.ecrl4j.util.OutputFolder;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -38,6 +39,9 @@ public final class AblateCommand implements Callable<Integer> {
 
     @Option(names = "--out", defaultValue = "ablate-out", paramLabel = "DIR", description = "output folder (default: ${DEFAULT-VALUE})")
     Path out;
+
+    @Option(names = "--overwrite", description = "replace the ecrl4j output already in --out")
+    boolean overwrite;
 
     @Option(names = "--stage1-epochs", defaultValue = "25", paramLabel = "E", description = "stage-1 epochs (default: ${DEFAULT-VALUE})")
     int stage1Epochs;
@@ -97,7 +101,11 @@ public final class AblateCommand implements Callable<Integer> {
         TrainOptions head = new TrainOptions(headEpochs, 8, 1e-3f, 1e-3f, TrainOptions.Schedule.COSINE, 4, 0.1f, 0, true);
         Ablation.Options options = new Ablation.Options(data, out, t, seedList, frames, size > 0 ? size : benchmarkSize(data),
                 saliency, stage1, head, 2, widths, encoders.equals("separate"));
-        new Ablation(options, System.err).run();
+        OutputFolder folder = OutputFolder.open(out, "ablate", overwrite, false, false);
+        folder.run(() -> {
+            new Ablation(options, System.err).run();
+            return null;
+        }, dir -> false);
         System.out.println("wrote " + out.resolve("table-" + t + ".md") + " and " + out.resolve("table-" + t + ".csv"));
         return 0;
     }

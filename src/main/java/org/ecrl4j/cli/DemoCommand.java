@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 import org.ecrl4j.pipeline.Demo;
 import org.ecrl4j.report.RunReport;
 import org.ecrl4j.train.TrainOptions;
+import org.ecrl4j.util.OutputFolder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -19,6 +20,9 @@ import picocli.CommandLine.Option;
 public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "demo-out", paramLabel = "DIR", description = "output folder (default: ${DEFAULT-VALUE})")
     Path out;
+
+    @Option(names = "--overwrite", description = "replace the ecrl4j output already in --out")
+    boolean overwrite;
 
     @Option(names = "--seeds", defaultValue = "3", paramLabel = "N", description = "training seeds to average (default: ${DEFAULT-VALUE})")
     int seeds;
@@ -77,8 +81,10 @@ public final class DemoCommand implements Callable<Integer> {
         Demo.Options options = new Demo.Options(out, seedList, org.ecrl4j.synth.SynthConfig.defaults(1), 8, saliency, stage1, head, swap, 2,
                 List.of(16, 32, 64), stage2Epochs > 0 ? head.withEpochs(stage2Epochs) : null, encoderLrScale,
                 ecrlEncoders, models, EcrlCommand.codeVersion());
+        OutputFolder folder = OutputFolder.open(out, "demo", overwrite, false, false);
         // The demo writes the evidence of its first seed's ECRL run; the report renders it.
-        Map<String, Object> metrics = new Demo(options, System.err, RunReport::write).run();
+        Map<String, Object> metrics = folder.run(() -> new Demo(options, System.err, RunReport::write).run(),
+                dir -> false);
         printTable(metrics);
         System.out.println("metrics written to " + out.resolve("metrics.json"));
         if (metrics.get("report") != null) {

@@ -29,7 +29,7 @@ public final class EcrlCommand implements Runnable {
         cl.setExecutionExceptionHandler(
                 (ex, cmd, parsed) -> {
                     java.io.PrintWriter err = cmd.getErr();
-                    err.println("error: " + ex.getMessage());
+                    err.println("error: " + message(ex));
                     if (System.getenv("ECRL4J_DEBUG") != null) {
                         ex.printStackTrace(err);
                     }
@@ -37,6 +37,18 @@ public final class EcrlCommand implements Runnable {
                     return 1;
                 });
         return cl;
+    }
+
+    /**
+     * The one-line message of a failure. A file-system error's own message is often only the path
+     * ("error: /proc/x"), so the reason is added.
+     */
+    static String message(Exception ex) {
+        if (ex instanceof java.nio.file.FileSystemException f && f.getFile() != null
+                && String.valueOf(ex.getMessage()).equals(f.getFile())) {
+            return f.getFile() + ": " + org.ecrl4j.util.OutputFolder.reason(f);
+        }
+        return ex.getMessage();
     }
 
     /** Version from the jar manifest, or "dev" when run from classes. */

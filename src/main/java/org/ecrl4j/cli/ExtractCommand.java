@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.ecrl4j.data.DatasetReaders;
+import org.ecrl4j.data.Npz;
 import org.ecrl4j.data.VideoSample;
 import org.ecrl4j.nn.backbone.BackboneSpec;
 import org.ecrl4j.nn.backbone.ClipShape;
@@ -16,6 +17,7 @@ import org.ecrl4j.pipeline.ClipStore;
 import org.ecrl4j.pipeline.VideoFeatures;
 import org.ecrl4j.saliency.SplitOptions;
 import org.ecrl4j.util.AtomicFiles;
+import org.ecrl4j.util.OutputFolder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -37,8 +39,12 @@ public final class ExtractCommand implements Callable<Integer> {
     @Option(names = "--split", paramLabel = "S", description = "only the videos of this split (default: all)")
     String split;
 
-    @Option(names = "--out", required = true, paramLabel = "FEATURES.npz", description = "feature file to write")
+    @Option(names = "--out", required = true, paramLabel = "FEATURES.npz",
+            description = "feature file to write (must not exist)")
     Path out;
+
+    @Option(names = "--overwrite", description = "replace --out if it is a feature file ecrl4j wrote")
+    boolean overwrite;
 
     @Option(names = "--seed", defaultValue = "0", description = "weights of a plain `builtin` backbone")
     long seed;
@@ -49,6 +55,9 @@ public final class ExtractCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        // Before any work: the feature file and the lists written beside it.
+        OutputFolder.checkFile(out, overwrite, Npz::writtenByEcrl4j, "FEATURES.npz", sibling(out, ".classes.txt"),
+                sibling(out, ".skipped.txt"));
         threads.apply();
         BackboneSpec spec = BackboneSpec.parse(backbone);
         SplitOptions splitOptions = video.split(SplitOptions.PAPER);

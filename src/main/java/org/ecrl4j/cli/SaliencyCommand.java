@@ -12,6 +12,7 @@ import org.ecrl4j.saliency.SaliencyMethods;
 import org.ecrl4j.saliency.SplitClip;
 import org.ecrl4j.saliency.SplitOptions;
 import org.ecrl4j.util.AtomicFiles;
+import org.ecrl4j.util.OutputFolder;
 import org.ecrl4j.video.ClipTransform;
 import org.ecrl4j.video.DecodeOptions;
 import org.ecrl4j.video.FrameSampler;
@@ -37,8 +38,11 @@ public final class SaliencyCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "VIDEO", description = "A video file or a folder of JPEG/PNG frames.")
     Path video;
 
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Folder for the PNGs (created).")
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Folder for the PNGs (absent or empty).")
     Path out;
+
+    @Option(names = "--overwrite", description = "Replace the ecrl4j output already in --out.")
+    boolean overwrite;
 
     @Option(names = "--method", paramLabel = "M", defaultValue = SaliencyMethods.DEFAULT,
             description = "spectral (default), fine-grained, motion or model:PATH (a TorchScript file).")
@@ -76,6 +80,11 @@ public final class SaliencyCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
+        OutputFolder folder = OutputFolder.open(out, "saliency", overwrite, false, false);
+        return folder.run(() -> writePngs(options), dir -> false);
+    }
+
+    private int writePngs(ClipIngest.Options options) throws Exception {
         PrintWriter o = spec.commandLine().getOut();
         try (SaliencyMethod m = SaliencyMethods.create(method)) {
             ClipIngest.Result r = new ClipIngest(options, m).ingest(video, null, false, 0);

@@ -12,6 +12,7 @@ import org.ecrl4j.saliency.CropMode;
 import org.ecrl4j.saliency.SaliencyEvaluator;
 import org.ecrl4j.saliency.SplitOptions;
 import org.ecrl4j.util.AtomicFiles;
+import org.ecrl4j.util.OutputFolder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -58,6 +59,9 @@ public final class SaliencyEvalCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "FILE", description = "Also write the result as JSON to FILE (atomically).")
     Path out;
 
+    @Option(names = "--overwrite", description = "Replace --out if it is a result ecrl4j saliency-eval wrote.")
+    boolean overwrite;
+
     @Override
     public Integer call() throws Exception {
         SaliencyEvaluator.Options options;
@@ -67,6 +71,9 @@ public final class SaliencyEvalCommand implements Callable<Integer> {
                     new SplitOptions(200, fgThreshold, CropMode.FRAME, false, 2));
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        if (out != null) {
+            OutputFolder.checkFile(out, overwrite, SaliencyEvalCommand::writtenByUs, "RESULT.json");
         }
         PrintWriter o = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
@@ -98,5 +105,15 @@ public final class SaliencyEvalCommand implements Callable<Integer> {
         }
         o.flush();
         return 0;
+    }
+
+    /** A result file this command wrote: JSON whose "generator" is {@link SaliencyEvaluator#GENERATOR}. */
+    static boolean writtenByUs(Path file) {
+        try {
+            com.fasterxml.jackson.databind.JsonNode n = new ObjectMapper().readTree(file.toFile());
+            return n != null && SaliencyEvaluator.GENERATOR.equals(n.path("generator").asText());
+        } catch (java.io.IOException e) {
+            return false;
+        }
     }
 }

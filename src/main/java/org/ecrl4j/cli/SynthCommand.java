@@ -59,7 +59,7 @@ public final class SynthCommand implements Callable<Integer> {
             description = "Worker threads; 0 = one per core (default: ${DEFAULT-VALUE}).")
     int threads;
 
-    @Option(names = "--overwrite", description = "Replace a benchmark already in --out.")
+    @Option(names = "--overwrite", description = "Replace the ecrl4j output already in --out.")
     boolean overwrite;
 
     @Override

@@ -1,6 +1,5 @@
 package org.ecrl4j.cli;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,6 +20,7 @@ import org.ecrl4j.train.HeadModel;
 import org.ecrl4j.train.HeadTrainer;
 import org.ecrl4j.train.RunFolder;
 import org.ecrl4j.train.TrainOptions;
+import org.ecrl4j.util.OutputFolder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -48,8 +48,12 @@ public final class TrainCommand implements Callable<Integer> {
             completionCandidates = RecipeNames.class)
     String config;
 
-    @Option(names = "--out", required = true, paramLabel = "RUN_DIR", description = "run folder to write")
+    @Option(names = "--out", required = true, paramLabel = "RUN_DIR",
+            description = "run folder to write (absent or empty)")
     Path out;
+
+    @Option(names = "--overwrite", description = "replace the ecrl4j output already in --out")
+    boolean overwrite;
 
     @Option(names = "--preset", defaultValue = "pretrained", paramLabel = "P",
             description = "training preset: pretrained (13 epochs, Adam 1e-4, x0.1 every 4) or scratch"
@@ -125,8 +129,16 @@ public final class TrainCommand implements Callable<Integer> {
                         "--val and --classes apply to --features; with --data the val rows and the class list come"
                                 + " from the annotations");
             }
-            return videoTraining.run(data, out, recipe, options, preset, System.err);
+            OutputFolder folder = OutputFolder.open(out, "train --data", overwrite, videoTraining.resume, true);
+            // A run that failed after a checkpoint keeps its folder for --resume; else nothing is left.
+            return folder.run(() -> videoTraining.run(data, out, recipe, options, preset, System.err),
+                    VideoTrainOptions::hasCheckpoint);
         }
+        OutputFolder folder = OutputFolder.open(out, "train --features", overwrite, false, false);
+        return folder.run(() -> trainOnFeatures(head, options), dir -> false);
+    }
+
+    private int trainOnFeatures(HeadConfig head, TrainOptions options) throws Exception {
         System.err.printf("loading %s%n", features);
         FeatureSet.Limits limits = classes == null ? featureFiles.limits() : featureFiles.limits().withClasses(classes);
         FeatureSet train = FeatureSet.load(features, limits);
@@ -151,7 +163,6 @@ public final class TrainCommand implements Callable<Integer> {
                 System.err.println(formatEpoch(m, options.epochs()));
             }
         };
-        Files.createDirectories(out);
         HeadTrainer.Result result = HeadTrainer.train(train, valSet, head, l, options, listener);
         try (HeadModel model = result.model()) {
             model.save(out);

@@ -65,6 +65,15 @@ public final class VideoTrainOptions {
 
     @Mixin VideoOptions video = new VideoOptions();
 
+    /** Whether a run folder holds a checkpoint (of stage 1 or 2) that --resume can continue from. */
+    static boolean hasCheckpoint(Path out) {
+        try (java.util.stream.Stream<Path> s = java.nio.file.Files.walk(out.resolve(VideoTraining.CHECKPOINT_DIR))) {
+            return s.anyMatch(java.nio.file.Files::isRegularFile);
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            return false;
+        }
+    }
+
     int run(Path data, Path out, Recipe recipe, TrainOptions headOptions, String preset, PrintStream log)
             throws Exception {
         int stage1Epochs = this.stage1Epochs != null ? this.stage1Epochs : preset.equalsIgnoreCase("scratch") ? 40 : 12;

@@ -33,6 +33,19 @@ public final class Npz {
     /** The fixed member timestamp (the zip epoch, as NumPy uses), so equal input gives equal bytes. */
     private static final LocalDateTime ZIP_EPOCH = LocalDateTime.of(1980, 1, 1, 0, 0);
 
+    /** The archive comment of every .npz ecrl4j writes: how {@code --overwrite} knows a file is ours. */
+    public static final String COMMENT = "written by ecrl4j";
+
+    /** Whether {@code file} is an .npz that ecrl4j wrote (its archive comment is {@link #COMMENT}). */
+    public static boolean writtenByEcrl4j(Path file) {
+        try (ZipFile zip = new ZipFile(file.toFile())) {
+            return COMMENT.equals(zip.getComment());
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+
     /**
      * Sees each member's header before its data is read (and before anything is allocated for
      * it); throws, naming the file and the array, to refuse the archive.
@@ -161,6 +174,7 @@ public final class Npz {
         }
         AtomicFiles.write(file, raw -> {
             ZipOutputStream zip = new ZipOutputStream(new BufferedOutputStream(raw, 1 << 16));
+            zip.setComment(COMMENT);
             for (Map.Entry<String, NpyArray> e : arrays.entrySet()) {
                 ZipEntry entry = new ZipEntry(e.getKey() + ".npy");
                 entry.setTimeLocal(ZIP_EPOCH);

@@ -36,6 +36,9 @@ import org.ecrl4j.video.FrameSampler;
  * methods are scored on the same frames) and reported.
  */
 public final class SaliencyEvaluator {
+    /** The "generator" of the result JSON: how {@code saliency-eval --overwrite} knows a file is its own. */
+    public static final String GENERATOR = "ecrl4j saliency-eval";
+
     /**
      * How to evaluate.
      *
@@ -100,6 +103,7 @@ public final class SaliencyEvaluator {
         /** The result as a JSON-ready map (snake_case keys). */
         public Map<String, Object> toJson() {
             Map<String, Object> m = new LinkedHashMap<>();
+            m.put("generator", GENERATOR);
             m.put("data", data.toString());
             m.put("split", split);
             m.put("frames", frames);

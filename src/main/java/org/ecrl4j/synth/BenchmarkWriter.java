@@ -22,6 +22,7 @@ import java.util.stream.Stream;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 import org.ecrl4j.util.AtomicFiles;
+import org.ecrl4j.util.OutputFolder;
 
 /**
  * Writes a benchmark to a folder:
@@ -72,10 +73,21 @@ public final class BenchmarkWriter {
 
     /**
      * Writes the benchmark to {@code dir}, which must be absent or empty unless {@code overwrite},
-     * in which case the files of a previous benchmark there are replaced.
+     * in which case an earlier ecrl4j output there is replaced ({@link OutputFolder}). A run that
+     * fails removes what it wrote; a killed one leaves a folder that {@code overwrite} replaces.
      */
     public Summary write(Path dir, boolean overwrite) throws IOException {
-        prepare(dir, overwrite);
+        OutputFolder folder = OutputFolder.open(dir, "synth", overwrite, false, false);
+        try {
+            return folder.run(() -> writeInto(dir), d -> false);
+        } catch (IOException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException(e);
+        }
+    }
+
+    private Summary writeInto(Path dir) throws IOException {
         SynthConfig cfg = plan.config();
         EventRenderer renderer = new EventRenderer(cfg.size(), cfg.frames());
         List<BenchmarkPlan.Entry> entries = plan.entries();
@@ -128,7 +140,9 @@ public final class BenchmarkWriter {
         long[] size = {0};
         int[] files = {0};
         try (Stream<Path> walk = Files.walk(dir)) {
-            walk.filter(Files::isRegularFile).forEach(p -> {
+            // The marker is bookkeeping, not part of the benchmark.
+            walk.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().equals(OutputFolder.MARKER))
+                    .forEach(p -> {
                 files[0]++;
                 try {
                     size[0] += Files.size(p);
@@ -219,41 +233,4 @@ public final class BenchmarkWriter {
         return om.writeValueAsString(root) + "\n";
     }
 
-    private static void prepare(Path dir, boolean overwrite) throws IOException {
-        if (Files.exists(dir) && !Files.isDirectory(dir)) {
-            throw new IOException(dir + " is a file, not a folder: choose another --out");
-        }
-        if (Files.isDirectory(dir)) {
-            boolean empty;
-            try (Stream<Path> s = Files.list(dir)) {
-                empty = s.findAny().isEmpty();
-            }
-            if (!empty) {
-                if (!overwrite) {
-                    throw new IOException("Output folder " + dir + " is not empty: choose a new folder or pass"
-                            + " --overwrite to replace a benchmark there");
-                }
-                if (!Files.exists(dir.resolve(PARAMETERS))) {
-                    throw new IOException("Output folder " + dir + " is not empty and holds no " + PARAMETERS
-                            + ": --overwrite only replaces a benchmark written by 'ecrl4j synth'; choose a new folder");
-                }
-                // The annotations go first, so the folder never looks complete while it is rewritten.
-                Files.deleteIfExists(dir.resolve(ANNOTATIONS));
-                deleteTree(dir.resolve("videos"));
-                deleteTree(dir.resolve("masks"));
-            }
-        }
-        Files.createDirectories(dir);
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(root)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
-    }
 }

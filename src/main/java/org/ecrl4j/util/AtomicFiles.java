@@ -5,14 +5,22 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Writes files atomically: the content goes to a temporary file in the target's folder, which is
  * then renamed over the target, so a reader never sees a half-written file and a killed run leaves
- * the previous version intact.
+ * the previous version intact. The temporary file is {@code .NAME.DIGITS.tmp}; one left by a killed
+ * run is deleted by the next run in that folder ({@link OutputFolder}).
+ *
+ * <p>Files get the mode the umask gives (0644 under umask 022), as any other program's files do:
+ * the temporary file is created with {@code open(2)}'s default mode, not with
+ * {@link Files#createTempFile}'s 0600.
  */
 public final class AtomicFiles {
     private AtomicFiles() {}
@@ -26,20 +34,44 @@ public final class AtomicFiles {
     /** Writes {@code target} atomically with the bytes {@code writer} produces. */
     public static void write(Path target, Writer writer) throws IOException {
         Path abs = target.toAbsolutePath();
-        Path dir = abs.getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
+        Path tmp = createTemporary(abs);
         try {
-            try (OutputStream out = Files.newOutputStream(tmp)) {
+            try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.WRITE)) {
                 writer.write(out);
             }
-            try {
-                Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
-            }
+            moveOver(tmp, abs);
         } finally {
             Files.deleteIfExists(tmp);
+        }
+    }
+
+    /**
+     * Creates an empty temporary file beside {@code target} (creating its folder), with the mode the
+     * umask gives; write it, then {@link #moveOver} it onto the target.
+     */
+    public static Path createTemporary(Path target) throws IOException {
+        Path abs = target.toAbsolutePath();
+        Path dir = abs.getParent();
+        Files.createDirectories(dir);
+        for (int attempt = 0; ; attempt++) {
+            long n = ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE;
+            Path tmp = dir.resolve("." + abs.getFileName() + "." + n + ".tmp");
+            try {
+                return Files.createFile(tmp);
+            } catch (FileAlreadyExistsException e) {
+                if (attempt > 100) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** Renames {@code tmp} over {@code target}, atomically where the file system allows it. */
+    public static void moveOver(Path tmp, Path target) throws IOException {
+        try {
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
         }
     }
 

@@ -1,2 +1,5 @@
-/** Small shared utilities: atomic file writing and the checksummed envelope of binary files. */
+/**
+ * Small shared utilities: atomic file writing, the checksummed envelope of binary files and the
+ * checks of output paths.
+ */
 package org.ecrl4j.util;

@@ -106,7 +106,8 @@ class TrainEvalCommandTest {
         assertEquals(1, r.code());
         assertTrue(r.err().contains("d=12") && r.err().contains("d=8"), r.err());
 
-        Run missing = run("train", "--features", dir.resolve("nope.npz").toString(), "--out", runDir.toString());
+        Run missing = run("train", "--features", dir.resolve("nope.npz").toString(), "--out",
+                dir.resolve("run2").toString());
         assertEquals(1, missing.code());
         assertTrue(missing.err().contains("nope.npz"), missing.err());
 

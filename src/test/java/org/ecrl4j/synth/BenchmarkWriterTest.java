@@ -243,10 +243,12 @@ class BenchmarkWriterTest {
         Files.writeString(other.resolve("notes.txt"), "keep me");
         BenchmarkWriter w = new BenchmarkWriter(new BenchmarkPlan(new SynthConfig(2, 1, 16, 8, 8, 0.9, 0.8, 1,
                 VideoCodec.H264)), 1, null);
+        // Issue 10: a folder without the ecrl4j marker is refused with or without overwrite, with one message.
         IOException e = assertThrows(IOException.class, () -> w.write(other, false));
-        assertTrue(e.getMessage().contains(other.toString()) && e.getMessage().contains("--overwrite"), e.getMessage());
+        assertTrue(e.getMessage().contains(other.toString()) && e.getMessage().contains("choose another --out"),
+                e.getMessage());
         e = assertThrows(IOException.class, () -> w.write(other, true));
-        assertTrue(e.getMessage().contains("benchmark.json"), e.getMessage());
+        assertTrue(e.getMessage().contains("is not an ecrl4j output folder"), e.getMessage());
         assertEquals("keep me", Files.readString(other.resolve("notes.txt")));
 
         Path bench = tmp.resolve("rewrite");
