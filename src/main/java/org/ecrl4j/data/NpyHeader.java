@@ -131,7 +131,7 @@ final class NpyHeader {
             d = d.substring(1);
         }
         if (d.startsWith("O")) {
-            throw new IOException(name + ": dtype object ('" + descr + "') holds pickled Python objects and is"
+            throw new IOException(name + ": dtype object (" + AnnotationException.quote(descr) + ") holds pickled Python objects and is"
                     + " refused; save numeric arrays (np.save with a numeric dtype)");
         }
         if (d.length() >= 2 && Character.isDigit(d.charAt(1))) {
@@ -151,7 +151,7 @@ final class NpyHeader {
             case 'V' -> "void/structured dtype";
             default -> "dtype";
         };
-        throw new IOException(name + ": " + what + " '" + descr + "' is not supported; save the array as"
+        throw new IOException(name + ": " + what + " " + AnnotationException.quote(descr) + " is not supported; save the array as"
                 + " float16/float32/float64/int32/int64 (or int8/uint8/int16/uint16/uint32/uint64/bool)");
     }
 
@@ -265,7 +265,7 @@ final class NpyHeader {
                 try {
                     return Long.parseLong(digits);
                 } catch (NumberFormatException e) {
-                    throw error("bad integer '" + digits + "'");
+                    throw error("bad integer " + AnnotationException.quote(digits));
                 }
             }
             for (String word : new String[] {"True", "False", "None"}) {
