@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,6 +39,27 @@ class CheckVideosCommandTest {
         assertTrue(o.contains("3 videos checked, 1 good, 2 bad"), o);
         assertEquals(1, EcrlCommandTest.run(new StringWriter(), new StringWriter(), "check-videos", root.toString(),
                 "--strict"));
+    }
+
+    /** train --data and extract refuse a class folder symlinked out of a folder dataset, in one line. */
+    @Test
+    void trainAndExtractRefuseAClassFolderSymlinkedOut(@TempDir Path tmp) throws Exception {
+        Path root = Files.createDirectories(tmp.resolve("ds/a"));
+        Files.copy(VIDEOS.resolve("rotated_90.mov"), root.resolve("ok.mov"));
+        Path elsewhere = Files.createDirectories(tmp.resolve("elsewhere"));
+        Files.copy(VIDEOS.resolve("rotated_90.mov"), elsewhere.resolve("secret.mov"));
+        Path ds = tmp.resolve("ds");
+        Files.createSymbolicLink(ds.resolve("b"), elsewhere);
+        String line = "error: " + ds + ": " + ds.resolve("b") + " resolves outside the dataset root " + ds
+                + " (through a symlink); it leads to " + elsewhere.toRealPath() + ": copy the file into the dataset"
+                + " folder, or set the dataset root to a folder that holds it";
+        for (String[] args : List.of(
+                new String[] {"extract", "--data", ds.toString(), "--out", tmp.resolve("f.npz").toString()},
+                new String[] {"train", "--data", ds.toString(), "--out", tmp.resolve("run").toString()})) {
+            StringWriter err = new StringWriter();
+            assertEquals(1, EcrlCommandTest.run(new StringWriter(), err, args), err.toString());
+            assertEquals(line, err.toString().strip(), args[0]);
+        }
     }
 
     @Test
