@@ -30,6 +30,30 @@ public final class AnnotationException extends IOException {
         initCause(cause);
     }
 
+    /** Quoted user input longer than this is cut in messages. */
+    public static final int MAX_QUOTED = 200;
+
+    /**
+     * User input (a line, a field, a path) as a message quotes it: in single quotes, cut after
+     * {@value #MAX_QUOTED} characters with "… (N more characters)", so that a 10 MB line is not
+     * printed back in full. Line breaks are shown as {@code \n} so the message stays one line.
+     */
+    public static String quote(String text) {
+        return quote(text, true);
+    }
+
+    /** {@link #quote(String)}, with or without the single quotes. */
+    public static String quote(String text, boolean quotes) {
+        String s = String.valueOf(text);
+        String cut = s.length() <= MAX_QUOTED ? s
+                : s.substring(0, MAX_QUOTED) + "\u2026 (" + (s.length() - MAX_QUOTED) + " more characters)";
+        cut = cut.replace("\r", "\\r").replace("\n", "\\n");
+        // Any other control character is shown as '?', so that a message stays on one line.
+        StringBuilder b = new StringBuilder(cut.length());
+        cut.codePoints().forEach(c -> b.appendCodePoint(Character.isISOControl(c) ? '?' : c));
+        return quotes ? "'" + b + "'" : b.toString();
+    }
+
     /** The annotation file or dataset folder at fault. */
     public Path file() {
         return file;

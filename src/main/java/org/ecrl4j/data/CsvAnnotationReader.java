@@ -51,20 +51,20 @@ final class CsvAnnotationReader {
             for (int i = 0; i < header.size(); i++) {
                 String key = header.get(i).toLowerCase(Locale.ROOT);
                 if (column.putIfAbsent(key, i) != null) {
-                    throw new AnnotationException(file, 1, "column '" + header.get(i) + "' appears twice in the header;"
+                    throw new AnnotationException(file, 1, "column " + AnnotationException.quote(header.get(i)) + " appears twice in the header;"
                             + " name each column once");
                 }
             }
             for (String required : List.of("path", "label")) {
                 if (!column.containsKey(required)) {
                     throw new AnnotationException(file, 1, "missing column '" + required + "' (header: "
-                            + String.join(",", header) + "); the first row must name the columns path,label"
+                            + AnnotationException.quote(String.join(",", header), false) + "); the first row must name the columns path,label"
                             + "[,split][,start,end][,more...]");
                 }
             }
             if (column.containsKey("start") != column.containsKey("end")) {
                 throw new AnnotationException(file, 1, "column 'start' needs column 'end' and vice versa (header: "
-                        + String.join(",", header) + ")");
+                        + AnnotationException.quote(String.join(",", header), false) + ")");
             }
             Iterator<CSVRecord> it = parser.iterator();
             while (true) {
@@ -76,13 +76,13 @@ final class CsvAnnotationReader {
                     rec = it.next();
                 } catch (UncheckedIOException | IllegalStateException e) {
                     throw new AnnotationException(file, parser.getCurrentLineNumber() + 1, "unreadable CSV ("
-                            + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage())
+                            + AnnotationException.quote(e.getCause() != null ? e.getCause().getMessage() : e.getMessage(), false)
                             + "); check quotes and separators", e);
                 }
                 long line = lineOf(text, lineStarts, rec.getCharacterPosition());
                 if (rec.size() != header.size()) {
                     throw new AnnotationException(file, line, "has " + rec.size() + " fields but the header has "
-                            + header.size() + " (" + String.join(",", header) + "); quote fields that hold commas");
+                            + header.size() + " (" + AnnotationException.quote(String.join(",", header), false) + "); quote fields that hold commas");
                 }
                 String label = rec.get(column.get("label"));
                 if (label.isEmpty()) {
@@ -150,7 +150,7 @@ final class CsvAnnotationReader {
         try {
             return CSVParser.builder().setReader(reader).setFormat(format).get();
         } catch (IllegalArgumentException | UncheckedIOException e) {
-            throw new AnnotationException(file, 1, "unreadable CSV header (" + e.getMessage()
+            throw new AnnotationException(file, 1, "unreadable CSV header (" + AnnotationException.quote(e.getMessage(), false)
                     + "); the first row must name the columns path,label[,split][,start,end]", e);
         }
     }
@@ -163,7 +163,7 @@ final class CsvAnnotationReader {
         double s = seconds(start, "start", file, line);
         double e = seconds(end, "end", file, line);
         if (!(s >= 0 && e > s)) {
-            throw new AnnotationException(file, line, "segment [" + start + ", " + end
+            throw new AnnotationException(file, line, "segment [" + AnnotationException.quote(start, false) + ", " + AnnotationException.quote(end, false)
                     + "] is empty or negative; need 0 <= start < end (seconds)");
         }
         return new VideoSample.Segment(s, e);
@@ -178,7 +178,7 @@ final class CsvAnnotationReader {
         } catch (NumberFormatException ignored) {
             // reported below
         }
-        throw new AnnotationException(file, line, "bad number '" + text + "' in column '" + column
+        throw new AnnotationException(file, line, "bad number " + AnnotationException.quote(text) + " in column '" + column
                 + "'; give seconds as a decimal number (or leave start and end both empty)");
     }
 }

@@ -175,7 +175,7 @@ public final class DatasetReaders {
             List<String> classes = readClassesFile(file);
             for (VideoSample s : samples) {
                 if (classIndex(s.label(), classes) < 0) {
-                    throw new AnnotationException(file, 0, "label '" + s.label() + "' of " + s.path()
+                    throw new AnnotationException(file, 0, "label " + AnnotationException.quote(s.label()) + " of " + s.path()
                             + " is not listed (nor a 0-based index into the " + classes.size()
                             + " classes); add it to " + CLASSES_FILE + " or fix the annotation");
                 }
@@ -238,7 +238,7 @@ public final class DatasetReaders {
                     continue;
                 }
                 if (!seen.add(name)) {
-                    throw new AnnotationException(file, n, "class '" + name + "' is listed twice; list each class once");
+                    throw new AnnotationException(file, n, "class " + AnnotationException.quote(name) + " is listed twice; list each class once");
                 }
                 classes.add(name);
             }
@@ -265,7 +265,8 @@ public final class DatasetReaders {
     }
 
     /**
-     * Resolves an annotation's path against {@code base}, refusing one that leaves {@code root}.
+     * Resolves an annotation's path against {@code base}, refusing one that leaves {@code root}
+     * (see {@link #requireInside}).
      *
      * @param file the annotation, for the error
      * @param line its line, for the error (0: none)
@@ -278,13 +279,53 @@ public final class DatasetReaders {
         try {
             p = base.toAbsolutePath().resolve(raw.strip()).normalize();
         } catch (java.nio.file.InvalidPathException e) {
-            throw new AnnotationException(file, line, "invalid path '" + raw + "' (" + e.getReason() + ")", e);
+            throw new AnnotationException(file, line, "invalid path " + AnnotationException.quote(raw) + " ("
+                    + e.getReason() + ")", e);
         }
-        if (!p.startsWith(root)) {
-            throw new AnnotationException(file, line, "path '" + raw + "' leaves the dataset root " + root
-                    + "; keep videos inside the dataset folder (or set the dataset root to a folder that holds them)");
-        }
+        requireInside(p, raw, root, file, line);
         return p;
+    }
+
+    /**
+     * The dataset root check, the one place it is made: refuses {@code p} when its text leaves
+     * {@code root} ({@code ../}, an absolute path elsewhere) or when, symlinks followed, its real
+     * path lies outside the real path of {@code root} (a symlinked video or folder that leads out
+     * of the dataset). A path that does not exist yet is judged by its deepest existing folder.
+     *
+     * @param p the absolute, normalised path
+     * @param raw the path as the annotation wrote it, for the error
+     * @param root the absolute, normalised dataset root
+     * @param file the annotation or dataset folder, for the error
+     * @param line its line, for the error (0: none)
+     */
+    public static void requireInside(Path p, String raw, Path root, Path file, long line) throws AnnotationException {
+        if (!p.startsWith(root)) {
+            throw new AnnotationException(file, line, "path " + AnnotationException.quote(raw) + " leaves the dataset root "
+                    + root + "; keep videos inside the dataset folder (or set the dataset root to a folder that holds them)");
+        }
+        Path real = realPath(p);
+        if (!real.startsWith(realPath(root))) {
+            throw new AnnotationException(file, line, AnnotationException.quote(p.toString(), false)
+                    + " resolves outside the dataset root " + root + " (through a symlink); it leads to "
+                    + AnnotationException.quote(real.toString(), false) + ": copy the file into the dataset folder,"
+                    + " or set the dataset root to a folder that holds it");
+        }
+    }
+
+    /** The real path of {@code p}: of its deepest existing ancestor, with the rest appended. */
+    static Path realPath(Path p) {
+        Path existing = p;
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing == null) {
+            return p;
+        }
+        try {
+            return existing.toRealPath().resolve(existing.relativize(p)).normalize();
+        } catch (IOException e) {
+            return p; // unreadable: the decoder reports it; the text check above still holds
+        }
     }
 
     /**

@@ -36,22 +36,23 @@ final class FolderDatasetReader {
             throw new AnnotationException(folder, 0, "the dataset folder lies outside the dataset root " + root
                     + "; set the root to a folder that holds it");
         }
-        List<Path> top = list(dir, Files::isDirectory);
+        Listing ls = new Listing(folder, root);
+        List<Path> top = ls.list(dir, Files::isDirectory);
         boolean splits = top.stream().anyMatch(p -> SPLIT_FOLDERS.contains(name(p)));
         List<VideoSample> out = new ArrayList<>();
         if (splits) {
             for (Path p : top) {
                 if (!SPLIT_FOLDERS.contains(name(p))) {
-                    throw new AnnotationException(p, 0, "the dataset folder has split folders (train/val/test) and also '"
-                            + name(p) + "'; move it into a split folder, or split the dataset by class folders only");
+                    throw new AnnotationException(p, 0, "the dataset folder has split folders (train/val/test) and also "
+                            + AnnotationException.quote(name(p)) + "; move it into a split folder, or split the dataset by class folders only");
                 }
             }
-            refuseLooseVideos(dir);
+            refuseLooseVideos(ls, dir);
             for (Path splitDir : top) {
-                readClasses(splitDir, name(splitDir), out);
+                readClasses(ls, splitDir, name(splitDir), out);
             }
         } else {
-            readClasses(dir, "", out);
+            readClasses(ls, dir, "", out);
         }
         if (out.isEmpty()) {
             throw new AnnotationException(folder, 0, "no video file or frame folder found; lay the dataset out as"
@@ -61,20 +62,18 @@ final class FolderDatasetReader {
         return out;
     }
 
-    private static void readClasses(Path dir, String split, List<VideoSample> out) throws IOException {
-        refuseLooseVideos(dir);
-        for (Path classDir : list(dir, Files::isDirectory)) {
+    private static void readClasses(Listing ls, Path dir, String split, List<VideoSample> out) throws IOException {
+        refuseLooseVideos(ls, dir);
+        for (Path classDir : ls.list(dir, Files::isDirectory)) {
             String label = name(classDir);
-            for (Path item : list(classDir, p -> true)) {
-                if (Files.isDirectory(item) ? isFrameFolder(item) : isVideo(item)) {
-                    out.add(new VideoSample(item, label, split, null, Map.of()));
-                }
+            for (Path item : ls.list(classDir, p -> Files.isDirectory(p) ? isFrameFolder(p) : isVideo(p))) {
+                out.add(new VideoSample(item, label, split, null, Map.of()));
             }
         }
     }
 
-    private static void refuseLooseVideos(Path dir) throws IOException {
-        for (Path f : list(dir, Files::isRegularFile)) {
+    private static void refuseLooseVideos(Listing ls, Path dir) throws IOException {
+        for (Path f : ls.list(dir, Files::isRegularFile)) {
             if (isVideo(f)) {
                 throw new AnnotationException(f, 0, "video is not inside a class folder; move it into "
                         + dir + "/CLASS/");
@@ -106,18 +105,26 @@ final class FolderDatasetReader {
         boolean test(Path p) throws IOException;
     }
 
-    /** The visible entries of {@code dir} that pass {@code filter}, sorted by name. */
-    private static List<Path> list(Path dir, Filter filter) throws IOException {
-        List<Path> all;
-        try (Stream<Path> s = Files.list(dir)) {
-            all = s.filter(p -> !name(p).startsWith(".")).sorted().toList();
-        }
-        List<Path> out = new ArrayList<>();
-        for (Path p : all) {
-            if (filter.test(p)) {
-                out.add(p);
+    /** Lists a dataset folder's entries, each checked against the dataset root. */
+    private record Listing(Path folder, Path root) {
+        /**
+         * The visible entries of {@code dir} that pass {@code filter}, sorted by name; an entry
+         * that leads out of the root (a symlinked class folder or video) is refused.
+         */
+        List<Path> list(Path dir, Filter filter) throws IOException {
+            List<Path> all;
+            try (Stream<Path> s = Files.list(dir)) {
+                all = s.filter(p -> !name(p).startsWith(".")).sorted().toList();
             }
+            List<Path> out = new ArrayList<>();
+            for (Path p : all) {
+                if (filter.test(p)) {
+                    Path abs = p.toAbsolutePath().normalize();
+                    DatasetReaders.requireInside(abs, abs.toString(), root, folder, 0);
+                    out.add(p);
+                }
+            }
+            return out;
         }
-        return out;
     }
 }

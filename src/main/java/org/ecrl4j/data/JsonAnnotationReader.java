@@ -126,17 +126,17 @@ final class JsonAnnotationReader {
         String id = text(e, "video_id", file, line);
         JsonNode cat = e.get("category");
         if (cat == null || !cat.isIntegralNumber() || !cat.canConvertToInt()) {
-            throw new AnnotationException(file, line, "video '" + id + "': 'category' must be an integer 0-"
-                    + (MSRVTT_CATEGORIES - 1) + ", got " + (cat == null ? "nothing" : cat.toString()));
+            throw new AnnotationException(file, line, "video " + AnnotationException.quote(id) + ": 'category' must be an integer 0-"
+                    + (MSRVTT_CATEGORIES - 1) + ", got " + (cat == null ? "nothing" : AnnotationException.quote(cat.toString(), false)));
         }
         int c = cat.intValue();
         if (c < 0 || c >= MSRVTT_CATEGORIES) {
-            throw new AnnotationException(file, line, "video '" + id + "': category " + c + " is outside 0-"
+            throw new AnnotationException(file, line, "video " + AnnotationException.quote(id) + ": category " + c + " is outside 0-"
                     + (MSRVTT_CATEGORIES - 1));
         }
         JsonNode split = e.get("split");
         if (split != null && !split.isTextual()) {
-            throw new AnnotationException(file, line, "video '" + id + "': 'split' must be a string, got " + split);
+            throw new AnnotationException(file, line, "video " + AnnotationException.quote(id) + ": 'split' must be a string, got " + AnnotationException.quote(split.toString(), false));
         }
         Path path = DatasetReaders.resolveInside(videos, id + ".mp4", root, file, line);
         Map<String, String> attributes = new LinkedHashMap<>();
@@ -150,38 +150,38 @@ final class JsonAnnotationReader {
     private static VideoSample activityNet(String id, JsonNode e, Path file, long line, Path videos, Path root,
             DatasetReaders.Options options) throws AnnotationException {
         if (!e.isObject()) {
-            throw new AnnotationException(file, line, "video '" + id + "': entry must be an object");
+            throw new AnnotationException(file, line, "video " + AnnotationException.quote(id) + ": entry must be an object");
         }
         JsonNode annotations = e.get("annotations");
         if (annotations == null || annotations.isNull() || annotations.isEmpty()) {
             return null; // unlabelled (ActivityNet's test subset): dropped, as in the paper
         }
         if (!annotations.isArray()) {
-            throw new AnnotationException(file, line, "video '" + id + "': 'annotations' must be an array");
+            throw new AnnotationException(file, line, "video " + AnnotationException.quote(id) + ": 'annotations' must be an array");
         }
         Set<String> labels = new LinkedHashSet<>();
         for (JsonNode a : annotations) {
             JsonNode label = a.get("label");
             if (label == null || !label.isTextual() || label.asText().isBlank()) {
-                throw new AnnotationException(file, line, "video '" + id + "': an annotation has no 'label' text");
+                throw new AnnotationException(file, line, "video " + AnnotationException.quote(id) + ": an annotation has no 'label' text");
             }
             JsonNode seg = a.get("segment");
             if (seg != null && !(seg.isArray() && seg.size() == 2 && seg.get(0).isNumber() && seg.get(1).isNumber())) {
-                throw new AnnotationException(file, line, "video '" + id + "': 'segment' must be [start, end] in"
-                        + " seconds, got " + seg);
+                throw new AnnotationException(file, line, "video " + AnnotationException.quote(id) + ": 'segment' must be [start, end] in"
+                        + " seconds, got " + AnnotationException.quote(seg.toString(), false));
             }
             labels.add(label.asText());
         }
         JsonNode subset = e.get("subset");
         if (subset != null && !subset.isTextual()) {
-            throw new AnnotationException(file, line, "video '" + id + "': 'subset' must be a string, got " + subset);
+            throw new AnnotationException(file, line, "video " + AnnotationException.quote(id) + ": 'subset' must be a string, got " + AnnotationException.quote(subset.toString(), false));
         }
         Map<String, String> attributes = new LinkedHashMap<>();
         double end = options.clipSeconds();
         JsonNode duration = e.get("duration");
         if (duration != null && !duration.isNull()) {
             if (!duration.isNumber() || !(duration.doubleValue() > 0) || !Double.isFinite(duration.doubleValue())) {
-                throw new AnnotationException(file, line, "video '" + id + "': bad 'duration' " + duration
+                throw new AnnotationException(file, line, "video " + AnnotationException.quote(id) + ": bad 'duration' " + AnnotationException.quote(duration.toString(), false)
                         + "; give the length in seconds (> 0)");
             }
             end = Math.min(end, duration.doubleValue());
@@ -225,7 +225,7 @@ final class JsonAnnotationReader {
 
     private static AnnotationException malformed(Path file, JsonProcessingException e) {
         long line = e.getLocation() != null ? e.getLocation().getLineNr() : 0;
-        return new AnnotationException(file, Math.max(line, 0), "malformed JSON (" + e.getOriginalMessage()
+        return new AnnotationException(file, Math.max(line, 0), "malformed JSON (" + AnnotationException.quote(e.getOriginalMessage(), false)
                 + "); fix the file or re-download the annotation", e);
     }
 }

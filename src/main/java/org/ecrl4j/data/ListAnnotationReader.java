@@ -54,14 +54,14 @@ final class ListAnnotationReader {
                     String p = f[0].replace('\\', '/');
                     int slash = p.lastIndexOf('/');
                     if (slash <= 0) {
-                        throw new AnnotationException(file, line, "missing label: '" + t + "' has no label and no"
+                        throw new AnnotationException(file, line, "missing label: " + AnnotationException.quote(t) + " has no label and no"
                                 + " CLASS/ folder to take it from; write 'path label'");
                     }
                     String parent = p.substring(0, slash);
                     label = parent.substring(parent.lastIndexOf('/') + 1);
                 } else {
                     throw new AnnotationException(file, line, "expected 'path label' (or 'path frames label'), got "
-                            + f.length + " fields: '" + t + "'; paths with spaces need the CSV format");
+                            + f.length + " fields: " + AnnotationException.quote(t) + "; paths with spaces need the CSV format");
                 }
                 Path path = DatasetReaders.resolveInside(base, f[0], root, file, line);
                 out.add(new VideoSample(path, label, split, null, attributes));

@@ -80,7 +80,7 @@ final class NpyHeader {
                 throw p.error("unexpected text after the header dict");
             }
         } catch (IllegalArgumentException e) {
-            throw new IOException(name + ": malformed .npy header (" + printable(e.getMessage()) + "): "
+            throw new IOException(name + ": malformed .npy header (" + AnnotationException.quote(String.valueOf(e.getMessage()), false) + "): "
                     + abbreviate(text) + "; re-export the file with np.save", e);
         }
         if (!(parsed instanceof Map<?, ?> dict)) {
@@ -131,7 +131,7 @@ final class NpyHeader {
             d = d.substring(1);
         }
         if (d.startsWith("O")) {
-            throw new IOException(name + ": dtype object ('" + abbreviate(descr) + "') holds pickled Python objects and is"
+            throw new IOException(name + ": dtype object (" + AnnotationException.quote(descr) + ") holds pickled Python objects and is"
                     + " refused; save numeric arrays (np.save with a numeric dtype)");
         }
         if (d.length() >= 2 && Character.isDigit(d.charAt(1))) {
@@ -151,20 +151,12 @@ final class NpyHeader {
             case 'V' -> "void/structured dtype";
             default -> "dtype";
         };
-        throw new IOException(name + ": " + what + " '" + abbreviate(descr) + "' is not supported; save the array as"
+        throw new IOException(name + ": " + what + " " + AnnotationException.quote(descr) + " is not supported; save the array as"
                 + " float16/float32/float64/int32/int64 (or int8/uint8/int16/uint16/uint32/uint64/bool)");
     }
 
     private static String abbreviate(String s) {
-        String t = printable(s.strip());
-        return t.length() > 120 ? t.substring(0, 117) + "..." : t;
-    }
-
-    /** {@code s} with control characters shown as '?', so that an error stays on one line. */
-    static String printable(String s) {
-        StringBuilder b = new StringBuilder(s.length());
-        s.codePoints().forEach(c -> b.appendCodePoint(Character.isISOControl(c) ? '?' : c));
-        return b.toString();
+        return AnnotationException.quote(s.strip(), false);
     }
 
     /** A parsed Python tuple (a list that remembers it was written with parentheses). */
@@ -272,7 +264,7 @@ final class NpyHeader {
                 try {
                     return Long.parseLong(digits);
                 } catch (NumberFormatException e) {
-                    throw error("bad integer '" + digits + "'");
+                    throw error("bad integer " + AnnotationException.quote(digits));
                 }
             }
             for (String word : new String[] {"True", "False", "None"}) {

@@ -94,7 +94,7 @@ public final class Npz {
             zip = new ZipFile(file.toFile());
         } catch (ZipException e) {
             throw new IOException(file + ": not a readable .npz (zip) archive ("
-                    + NpyHeader.printable(String.valueOf(e.getMessage()))
+                    + AnnotationException.quote(String.valueOf(e.getMessage()), false)
                     + "); the file is truncated or not an .npz: re-export it with np.savez", e);
         }
         try (zip) {
@@ -104,7 +104,7 @@ public final class Npz {
                 if (entry.isDirectory()) {
                     continue;
                 }
-                String member = NpyHeader.printable(entry.getName());
+                String member = AnnotationException.quote(entry.getName(), false);
                 String where = file + " [" + member + "]";
                 if (!member.endsWith(".npy")) {
                     throw new IOException(where + ": member is not a .npy array; an .npz holds only .npy members"
@@ -133,7 +133,7 @@ public final class Npz {
                     }
                 } catch (ZipException | java.io.EOFException e) {
                     throw new IOException(where + ": damaged archive member ("
-                            + NpyHeader.printable(String.valueOf(e.getMessage())) + "); re-export the file", e);
+                            + AnnotationException.quote(String.valueOf(e.getMessage()), false) + "); re-export the file", e);
                 }
             }
         }

@@ -75,7 +75,7 @@ public final class ClipStore {
                     try {
                         Integer label = index.get(s.label());
                         if (label == null) {
-                            throw new IllegalArgumentException("label '" + s.label() + "' is not one of the "
+                            throw new IllegalArgumentException("label " + org.ecrl4j.data.AnnotationException.quote(s.label()) + " is not one of the "
                                     + classes.size() + " classes " + classes);
                         }
                         out[k] = load(s, label, sampler, transform, methods.get());

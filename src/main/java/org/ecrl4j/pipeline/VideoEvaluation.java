@@ -134,14 +134,14 @@ public final class VideoEvaluation implements AutoCloseable {
             for (String s : splits) {
                 String n = DatasetReaders.normalizeSplit(s);
                 if (!present.contains(n)) {
-                    throw new IllegalArgumentException(annotations + " has no split '" + s + "' (it has " + present + ")");
+                    throw new IllegalArgumentException(annotations + " has no split " + org.ecrl4j.data.AnnotationException.quote(s) + " (it has " + present + ")");
                 }
                 wanted.add(n);
             }
         }
         for (VideoSample s : all) {
             if (wanted.contains(DatasetReaders.normalizeSplit(s.split())) && DatasetReaders.classIndex(s.label(), classes) < 0) {
-                throw new AnnotationException(annotations, 0, "label '" + s.label() + "' of " + s.path()
+                throw new AnnotationException(annotations, 0, "label " + org.ecrl4j.data.AnnotationException.quote(s.label()) + " of " + s.path()
                         + " is not one of the run's " + classes.size() + " classes " + classes
                         + "; evaluate on annotations of the classes the run was trained on");
             }

@@ -228,7 +228,7 @@ public final class VideoFeatures {
                     try {
                         int label = DatasetReaders.classIndex(s.label(), classes);
                         if (label < 0) {
-                            throw new IllegalArgumentException("label '" + s.label() + "' is not one of the "
+                            throw new IllegalArgumentException("label " + org.ecrl4j.data.AnnotationException.quote(s.label()) + " is not one of the "
                                     + classes.size() + " classes " + classes);
                         }
                         labels[k] = label;

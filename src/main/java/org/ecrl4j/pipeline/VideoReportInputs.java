@@ -152,7 +152,7 @@ public final class VideoReportInputs implements AutoCloseable {
         } else {
             split = DatasetReaders.normalizeSplit(wanted);
             if (!present.contains(split)) {
-                throw new IllegalArgumentException(annotations + " has no split '" + wanted + "' (it has " + present + ")");
+                throw new IllegalArgumentException(annotations + " has no split " + org.ecrl4j.data.AnnotationException.quote(wanted) + " (it has " + present + ")");
             }
         }
         List<VideoSample> rows = all.stream().filter(s -> DatasetReaders.normalizeSplit(s.split()).equals(split))

@@ -199,15 +199,30 @@ public final class VideoTraining {
             }
         }
 
-        /** The stage-1 encoders: trained now (and saved), or those a resumed run saved. */
-        Encoders stage1Encoders(NDManager manager) throws IOException {
+        /**
+         * The encoders stage 1 starts from, or those a resumed run saved. Made before any video is
+         * decoded, so that a bad backbone file (not TorchScript, a broken contract, a probe that
+         * never ends) is refused at once, not after decoding the whole dataset.
+         */
+        StartEncoders startEncoders(NDManager manager) throws IOException {
             boolean haveEncoders = Files.isRegularFile(out.resolve(VideoPipeline.ENCODERS_FILE));
             if (o.resume() && haveEncoders && trained) {
                 log.accept("resuming: reusing the stage-1 encoders in " + out);
-                return pipeline.openEncoders(out, manager);
+                return new StartEncoders(pipeline.openEncoders(out, manager), true);
             }
-            Encoders encoders = Encoders.create(o.backbone(), o.sharing(), manager,
-                    new ClipShape(o.frames(), o.size(), o.size()), o.finetune() || stage1, o.headOptions().seed());
+            return new StartEncoders(Encoders.create(o.backbone(), o.sharing(), manager,
+                    new ClipShape(o.frames(), o.size(), o.size()), o.finetune() || stage1, o.headOptions().seed()), false);
+        }
+
+        /** Encoders from {@link #startEncoders}; {@code resumed}: a resumed run's, already trained. */
+        record StartEncoders(Encoders encoders, boolean resumed) {}
+
+        /** The stage-1 encoders: trained now from {@code start} (and saved), or those a resumed run saved. */
+        Encoders stage1Encoders(NDManager manager, StartEncoders start) throws IOException {
+            if (start.resumed()) {
+                return start.encoders();
+            }
+            Encoders encoders = start.encoders();
             if (stage1 && !runStage1(encoders, manager, classes.size(), trainClips, valClips, o, out, fingerprint, log)) {
                 return null;
             }
@@ -235,8 +250,9 @@ public final class VideoTraining {
                     trainFeatures = FeatureSet.load(trainCache);
                     valFeatures = val.isEmpty() ? null : FeatureSet.load(valCache);
                 } else {
+                    StartEncoders start = startEncoders(manager);
                     ingest(train, val);
-                    Encoders encoders = stage1Encoders(manager);
+                    Encoders encoders = stage1Encoders(manager, start);
                     if (encoders == null) {
                         return stoppedInStage1();
                     }
@@ -277,8 +293,9 @@ public final class VideoTraining {
             Path stateFile = checkpoints.resolve(JointTrainer.STATE_FILE);
             Path dictFile = checkpoints.resolve(HeadModel.DICTIONARY_FILE);
             try (NDManager manager = NDManager.newBaseManager()) {
+                StartEncoders start = startEncoders(manager);
                 ingest(train, val);
-                Encoders encoders = stage1Encoders(manager);
+                Encoders encoders = stage1Encoders(manager, start);
                 if (encoders == null) {
                     return stoppedInStage1();
                 }

@@ -33,6 +33,7 @@ import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_VIDEO;
 import static org.bytedeco.ffmpeg.global.avutil.AV_LOG_QUIET;
 import static org.bytedeco.ffmpeg.global.avutil.AV_LOG_WARNING;
 import static org.bytedeco.ffmpeg.global.avutil.AV_NOPTS_VALUE;
+import static org.bytedeco.ffmpeg.global.avutil.AV_TIME_BASE;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_RGB24;
 import static org.bytedeco.ffmpeg.global.avutil.av_display_rotation_get;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_alloc;
@@ -327,7 +328,21 @@ public final class FfmpegVideoReader implements VideoReader {
         AVCodecParameters par = st.codecpar();
         boolean swap = rotation == 90 || rotation == 270;
         info = new VideoInfo(path, swap ? par.height() : par.width(), swap ? par.width() : par.height(), n, fps,
-                duration, rotation, keyframes.length, vfr, avcodec_get_name(par.codec_id()).getString());
+                duration, rotation, keyframes.length, vfr, avcodec_get_name(par.codec_id()).getString(),
+                headerDuration(st));
+    }
+
+    /**
+     * The duration the header states: the video stream's when the container gives one per stream
+     * (MP4, MOV), else the file's (Matroska's segment duration, which may include other streams); NaN
+     * when neither is stated.
+     */
+    private double headerDuration(AVStream st) {
+        if (st.duration() != AV_NOPTS_VALUE && st.duration() > 0 && timeBase > 0) {
+            return st.duration() * timeBase;
+        }
+        long d = fmt.duration();
+        return d != AV_NOPTS_VALUE && d > 0 ? d / (double) AV_TIME_BASE : Double.NaN;
     }
 
     private static double rate(AVRational r) {

@@ -56,7 +56,7 @@ public final class FrameFolderReader implements VideoReader {
         files.sort(Comparator.comparing((Path p) -> p.getFileName().toString(), FrameFolderReader::naturalCompare));
         RgbFrame first = load(files.get(0));
         VideoInfo info = new VideoInfo(folder, first.width(), first.height(), files.size(), options.folderFps(),
-                files.size() / options.folderFps(), 0, 0, false, "images");
+                files.size() / options.folderFps(), 0, 0, false, "images", Double.NaN);
         return new FrameFolderReader(folder, List.copyOf(files), info);
     }
 

@@ -18,6 +18,8 @@ import java.nio.file.Path;
  *     every frame is independent
  * @param variableFrameRate whether the frame intervals differ
  * @param codec the codec name ({@code h264}, {@code mpeg4}, ...; {@code images} for a frame folder)
+ * @param headerDurationSeconds the duration the container's header states (the video stream's,
+ *     else the file's); {@code NaN} when it states none (and for a frame folder)
  */
 public record VideoInfo(
         Path path,
@@ -29,4 +31,18 @@ public record VideoInfo(
         int rotationDegrees,
         int keyframeCount,
         boolean variableFrameRate,
-        String codec) {}
+        String codec,
+        double headerDurationSeconds) {
+
+    /** A decoded duration shorter than the header's by more than this fraction means a truncated file. */
+    public static final double TRUNCATION_TOLERANCE = 0.10;
+
+    /**
+     * Whether {@code decodedSeconds} falls short of {@link #headerDurationSeconds} by more than
+     * {@link #TRUNCATION_TOLERANCE} (false when the header states no duration): the file was cut,
+     * e.g. by an interrupted download, after its header was written.
+     */
+    public boolean truncated(double decodedSeconds) {
+        return headerDurationSeconds > 0 && decodedSeconds < headerDurationSeconds * (1 - TRUNCATION_TOLERANCE);
+    }
+}

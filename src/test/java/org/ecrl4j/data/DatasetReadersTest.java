@@ -21,12 +21,15 @@ class DatasetReadersTest {
     @TempDir
     Path tmp;
 
-    /** Links {@code target} (a fixture video) at {@code link}, creating folders. */
+    /**
+     * Copies the fixture video {@code fixture} to {@code link}, creating folders. (A copy, not a
+     * symlink: a symlink out of the dataset root is refused, see DatasetRootSymlinkTest.)
+     */
     static Path link(Path link, String fixture) throws IOException {
         Files.createDirectories(link.getParent());
         Path target = VIDEOS.resolve(fixture);
         assertTrue(Files.isRegularFile(target), "fixture missing: " + target);
-        return Files.createSymbolicLink(link, target);
+        return Files.copy(target, link);
     }
 
     static Path write(Path file, String content) throws IOException {

@@ -35,10 +35,22 @@ import java.nio.file.Path;
  * is training, so that a trainable head can sit on top. When trainable ({@code --finetune-backbone})
  * it runs in training mode during training and its parameters take gradients.
  *
+ * <p>A TorchScript file is a program: loading it runs its code, so load only files you trust. The
+ * probe has a time limit ({@value #PROBE_TIMEOUT_PROPERTY} seconds, default
+ * {@value #DEFAULT_PROBE_TIMEOUT_SECONDS}); it runs on a daemon thread, because the native call cannot
+ * be interrupted: a probe that never returns is abandoned (it keeps one core busy and its module
+ * stays in memory until the JVM exits) but does not keep the JVM from exiting.
+ *
  * <p>The module lives in the manager given to {@link #load} and is freed when that manager closes.
  */
 public final class TorchScriptEncoder extends AbstractBlock implements VideoEncoder {
     private static final byte FORMAT = 1;
+
+    /** The system property giving the load-time probe's time limit in seconds. */
+    public static final String PROBE_TIMEOUT_PROPERTY = "ecrl4j.probeTimeoutSeconds";
+
+    /** The load-time probe's time limit when {@value #PROBE_TIMEOUT_PROPERTY} is not set. */
+    public static final double DEFAULT_PROBE_TIMEOUT_SECONDS = 60;
 
     private final Path file;
     private final PtNDManager manager;
@@ -74,12 +86,17 @@ public final class TorchScriptEncoder extends AbstractBlock implements VideoEnco
                     + (Files.isDirectory(file) ? " (it is a folder; give the .pt file inside it)" : "")
                     + "; export a backbone with torch.jit.trace and torch.jit.save (README, 'Backbones')");
         }
+        double limit = probeTimeoutSeconds();
+        // The module is loaded into a manager of its own, tied to the caller's only once the probe
+        // has returned: a probe that never returns keeps its module (the caller's manager may close).
+        PtNDManager own = (PtNDManager) NDManager.newBaseManager(pt.getDevice(), pt.getEngine().getEngineName());
         PtSymbolBlock module;
         try {
             // trainParam=false loads the weights under inference mode: cheaper, but they can never
             // take gradients; a fine-tuned backbone must be loaded with trainParam=true.
-            module = JniUtils.loadModule(pt, file.toAbsolutePath(), true, new String[0], new String[0], trainable);
+            module = JniUtils.loadModule(own, file.toAbsolutePath(), true, new String[0], new String[0], trainable);
         } catch (RuntimeException e) {
+            own.close();
             throw new BackboneException(file + ": not a TorchScript archive (PyTorch says: " + firstLine(e)
                     + "); expected a model exported with torch.jit.trace(model, example_clip) or"
                     + " torch.jit.script(model) and saved with torch.jit.save (a state_dict or a pickled module"
@@ -87,12 +104,80 @@ public final class TorchScriptEncoder extends AbstractBlock implements VideoEnco
         }
         TorchScriptEncoder encoder = new TorchScriptEncoder(file, pt, module, trainable, !trainable);
         try {
-            encoder.width = encoder.probe(clip);
+            encoder.width = withTimeLimit(() -> encoder.probe(own, clip), limit, String.format(java.util.Locale.ROOT,
+                    "%s: the load-time probe did not finish in %s s; the TorchScript file may loop forever \u2014 load"
+                    + " only files you trust (a slow model: raise -D%s, default %s)", file, seconds(limit),
+                    PROBE_TIMEOUT_PROPERTY, seconds(DEFAULT_PROBE_TIMEOUT_SECONDS)));
+        } catch (ProbeTimeoutException e) {
+            throw new BackboneException(e.getMessage()); // the module and its manager stay with the hung call
         } catch (RuntimeException e) {
-            module.close();
+            own.close();
             throw e;
         }
+        pt.attachInternal("torchscript-" + java.util.UUID.randomUUID(), own);
         return encoder;
+    }
+
+    /** The probe's time limit: {@value #PROBE_TIMEOUT_PROPERTY}, else {@value #DEFAULT_PROBE_TIMEOUT_SECONDS}. */
+    static double probeTimeoutSeconds() {
+        String text = System.getProperty(PROBE_TIMEOUT_PROPERTY);
+        if (text == null || text.isBlank()) {
+            return DEFAULT_PROBE_TIMEOUT_SECONDS;
+        }
+        try {
+            double v = Double.parseDouble(text.strip());
+            if (v > 0 && Double.isFinite(v)) {
+                return v;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new BackboneException("-D" + PROBE_TIMEOUT_PROPERTY + "=" + text + ": give the probe's time limit in"
+                + " seconds (> 0), e.g. -D" + PROBE_TIMEOUT_PROPERTY + "=120");
+    }
+
+    private static String seconds(double s) {
+        return s == Math.rint(s) ? Long.toString((long) s) : Double.toString(s);
+    }
+
+    /** Thrown by {@link #withTimeLimit} when the task did not finish in time. */
+    static final class ProbeTimeoutException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        ProbeTimeoutException(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * Runs {@code task} on a new daemon thread and waits at most {@code seconds} for it. A task that
+     * does not finish in time is abandoned, not interrupted (a native call cannot be); being a
+     * daemon, its thread does not keep the JVM from exiting.
+     *
+     * @throws ProbeTimeoutException with {@code timeoutMessage} when the time is up
+     */
+    static <T> T withTimeLimit(java.util.concurrent.Callable<T> task, double seconds, String timeoutMessage) {
+        java.util.concurrent.FutureTask<T> future = new java.util.concurrent.FutureTask<>(task);
+        Thread thread = new Thread(future, "ecrl4j-torchscript-probe");
+        thread.setDaemon(true);
+        thread.start();
+        try {
+            return future.get((long) Math.ceil(seconds * 1000), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new ProbeTimeoutException(timeoutMessage);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BackboneException("interrupted while waiting for the load-time probe", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException r) {
+                throw r;
+            }
+            if (cause instanceof Error err) {
+                throw err;
+            }
+            throw new BackboneException(cause.getMessage(), cause);
+        }
     }
 
     private static PtNDManager pytorch(NDManager manager) {
@@ -103,10 +188,10 @@ public final class TorchScriptEncoder extends AbstractBlock implements VideoEnco
         return pt;
     }
 
-    /** Runs a zero clip (1, 3, T, H, W) through the module and returns d. */
-    private int probe(ClipShape clip) {
+    /** Runs a zero clip (1, 3, T, H, W), made in {@code owner}, through the module and returns d. */
+    private int probe(PtNDManager owner, ClipShape clip) {
         Shape input = new Shape(1, 3, clip.frames(), clip.height(), clip.width());
-        try (NDManager m = manager.newSubManager()) {
+        try (NDManager m = owner.newSubManager()) {
             NDList out;
             try {
                 out = module.forward(new ParameterStore(m, false), new NDList(m.zeros(input)), false);

@@ -214,6 +214,41 @@ class TorchScriptEncoderTest {
         }
     }
 
+    /**
+     * The probe's time limit: a task that does not return is abandoned on a daemon thread (so it
+     * cannot keep the JVM from exiting), and the caller gets the message at once.
+     */
+    @Test
+    void aProbeThatDoesNotReturnIsAbandonedOnADaemonThread() throws Exception {
+        java.util.concurrent.CountDownLatch never = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicReference<Thread> runner = new java.util.concurrent.atomic.AtomicReference<>();
+        long t0 = System.nanoTime();
+        TorchScriptEncoder.ProbeTimeoutException e = assertThrows(TorchScriptEncoder.ProbeTimeoutException.class,
+                () -> TorchScriptEncoder.withTimeLimit(() -> {
+                    runner.set(Thread.currentThread());
+                    never.await();
+                    return 1;
+                }, 0.2, "too slow"));
+        assertEquals("too slow", e.getMessage());
+        assertTrue((System.nanoTime() - t0) / 1e9 < 5);
+        assertTrue(runner.get().isDaemon() && runner.get().isAlive());
+        never.countDown();
+        assertEquals(7, TorchScriptEncoder.withTimeLimit(() -> 7, 5, "unused"));
+        IllegalStateException thrown = assertThrows(IllegalStateException.class,
+                () -> TorchScriptEncoder.withTimeLimit(() -> {
+                    throw new IllegalStateException("bad model");
+                }, 5, "unused"));
+        assertEquals("bad model", thrown.getMessage());
+        System.setProperty(TorchScriptEncoder.PROBE_TIMEOUT_PROPERTY, "-1");
+        try {
+            assertTrue(assertThrows(BackboneException.class, TorchScriptEncoder::probeTimeoutSeconds).getMessage()
+                    .contains("-Decrl4j.probeTimeoutSeconds=-1"));
+        } finally {
+            System.clearProperty(TorchScriptEncoder.PROBE_TIMEOUT_PROPERTY);
+        }
+        assertEquals(60, TorchScriptEncoder.probeTimeoutSeconds());
+    }
+
     /** Copies the fixture archive, replacing one line of the top module's code. */
     private static Path editForward(Path target, String from, String to) throws IOException {
         try (ZipFile zin = new ZipFile(MODEL.toFile());
