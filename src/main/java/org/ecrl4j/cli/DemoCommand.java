@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.ecrl4j.nn.backbone.EncoderSharing;
 import org.ecrl4j.pipeline.Demo;
 import org.ecrl4j.report.RunReport;
 import org.ecrl4j.train.TrainOptions;
@@ -48,7 +49,7 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--ecrl-encoders", defaultValue = "separate", paramLabel = "separate|shared",
             description = "ecrl's encoders: separate (the paper: M_s and M_c trained on their own stream in stage 1,"
                     + " M_v is base's) or shared (base's encoder for V, S and C) (default: ${DEFAULT-VALUE})")
-    String ecrlEncoders;
+    EncoderSharing ecrlEncoders;
 
     @Option(names = "--models", split = ",", paramLabel = "M",
             description = "train only these of ceiling, base, ecrl, ecrl-plus (default: all)")

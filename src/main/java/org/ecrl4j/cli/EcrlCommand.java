@@ -26,6 +26,14 @@ public final class EcrlCommand implements Runnable {
     /** The command line with the project's exit codes and error handling. */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new EcrlCommand());
+        cl.setCaseInsensitiveEnumValuesAllowed(true); // modes are enums: --stage2 joint, --encoders separate, ...
+        cl.registerConverter(org.ecrl4j.nn.backbone.EncoderSharing.class, text -> {
+            try {
+                return org.ecrl4j.nn.backbone.EncoderSharing.parse(text);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        });
         cl.setExecutionExceptionHandler(
                 (ex, cmd, parsed) -> {
                     java.io.PrintWriter err = cmd.getErr();

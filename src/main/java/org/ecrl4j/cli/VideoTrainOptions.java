@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import org.ecrl4j.nn.HeadConfig;
 import org.ecrl4j.nn.backbone.BackboneSpec;
 import org.ecrl4j.nn.backbone.EncoderSharing;
+import org.ecrl4j.pipeline.Stage2Mode;
 import org.ecrl4j.pipeline.VideoTraining;
 import org.ecrl4j.recipe.Recipe;
 import org.ecrl4j.saliency.SplitOptions;
@@ -26,7 +27,7 @@ public final class VideoTrainOptions {
 
     @Option(names = "--encoders", defaultValue = "shared", paramLabel = "shared|separate",
             description = "one encoder for V, S and C, or three trained on their own stream (default: ${DEFAULT-VALUE})")
-    String encoders = "shared";
+    EncoderSharing encoders = EncoderSharing.SHARED;
 
     @Option(names = "--bg-swap", paramLabel = "P",
             description = "background swap probability (MODEL.md 6b; default: the recipe's, 1 for ecrl-plus and base-swap, else 0)")
@@ -45,7 +46,7 @@ public final class VideoTrainOptions {
             description = "stage 2: train the encoders with the head on the videos (joint, MODEL.md section 5), or"
                     + " the head alone on cached features of the stage-1 encoders (frozen; always so for an imported"
                     + " backbone without --finetune-backbone) (default: ${DEFAULT-VALUE})")
-    String stage2 = "joint";
+    Stage2Mode stage2 = Stage2Mode.JOINT;
 
     @Option(names = "--encoder-lr-scale", defaultValue = "0.1", paramLabel = "X",
             description = "joint stage 2: encoder learning rate = X * the head's (the paper: 1e-5 vs 1e-4;"
@@ -86,12 +87,9 @@ public final class VideoTrainOptions {
         }
         TrainOptions stage1 = new TrainOptions(Math.max(1, stage1Epochs), headOptions.batchSize(), stage1Lr,
                 headOptions.weightDecay(), TrainOptions.Schedule.COSINE, 4, 0.1f, headOptions.seed(), true);
-        if (!stage2.equals("joint") && !stage2.equals("frozen")) {
-            throw new IllegalArgumentException("--stage2 must be joint or frozen, got '" + stage2 + "'");
-        }
-        boolean joint = stage2.equals("joint");
+        boolean joint = stage2 == Stage2Mode.JOINT;
         VideoTraining.Options o = new VideoTraining.Options(data, out, head, headOptions,
-                stage1Epochs == 0 ? null : stage1, BackboneSpec.parse(backbone), EncoderSharing.parse(encoders), finetune,
+                stage1Epochs == 0 ? null : stage1, BackboneSpec.parse(backbone), encoders, finetune,
                 video.saliency, video.frames, video.size, video.split(defaults), swap, video.workers(), resume, stopAfter,
                 stopAfterStage1, joint, encoderLrScale);
         VideoTraining.run(o, EcrlCommand.codeVersion(), log::println);

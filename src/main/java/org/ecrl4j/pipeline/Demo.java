@@ -89,7 +89,7 @@ public final class Demo {
      */
     public record Options(Path out, List<Long> seeds, SynthConfig benchmark, int frames, String saliency,
             TrainOptions stage1, TrainOptions head, double swap, int threads, List<Integer> widths,
-            TrainOptions stage2, double encoderLrScale, String ecrlEncoders, List<String> models,
+            TrainOptions stage2, double encoderLrScale, EncoderSharing ecrlEncoders, List<String> models,
             String codeVersion) {
         public Options {
             if (codeVersion == null || codeVersion.isBlank()) {
@@ -102,8 +102,8 @@ public final class Demo {
                     throw new IllegalArgumentException("Unknown model '" + m + "'; the demo trains " + MODELS);
                 }
             }
-            if (!List.of("separate", "shared").contains(ecrlEncoders)) {
-                throw new IllegalArgumentException("ecrl's encoders must be 'separate' or 'shared', got " + ecrlEncoders);
+            if (ecrlEncoders == null) {
+                throw new IllegalArgumentException("ecrl's encoders must be given (EncoderSharing.SEPARATE or SHARED)");
             }
         }
 
@@ -271,7 +271,7 @@ public final class Demo {
             if (models.contains(ecrlName)) {
                 log.println("ecrl: the paper's ECRL (per-frame crop) from base's stage-1 encoder");
                 boolean report = seed == options.seeds().get(0);
-                Encoders ecrlEncoders = options.ecrlEncoders().equals("separate")
+                Encoders ecrlEncoders = options.ecrlEncoders() == EncoderSharing.SEPARATE
                         ? separateEncoders(base, manager, store, classes, seed)
                         : Encoders.of(base.encoder(), EncoderSharing.SHARED, manager);
                 results.put(ecrlName, head(ecrlEncoders, manager, store, Recipes.ECRL.head(), Recipes.ECRL.split(),

@@ -21,7 +21,7 @@ public enum EncoderSharing {
                 return s;
             }
         }
-        throw new IllegalArgumentException("--encoders: unknown value '" + text + "'; expected 'shared' or 'separate'");
+        throw new IllegalArgumentException("unknown encoder sharing '" + text + "'; expected 'shared' or 'separate'");
     }
 
     /** The option's spelling on the command line. */
