@@ -5,14 +5,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.ecrl4j.nn.backbone.EncoderSharing;
 import org.ecrl4j.pipeline.Ablation;
 import org.ecrl4j.recipe.Recipes;
 import org.ecrl4j.synth.BenchmarkWriter;
-import org.ecrl4j.train.TrainOptions;
 import org.ecrl4j.util.OutputFolder;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -34,23 +33,13 @@ public final class AblateCommand implements Callable<Integer> {
     @Option(names = "--table", required = true, paramLabel = "T", description = "3, 4, 5 or plus")
     String table;
 
-    @Option(names = "--seeds", defaultValue = "3", paramLabel = "N", description = "training seeds (default: ${DEFAULT-VALUE})")
-    int seeds;
-
     @Option(names = "--out", defaultValue = "ablate-out", paramLabel = "DIR", description = "output folder (default: ${DEFAULT-VALUE})")
     Path out;
 
     @Option(names = "--overwrite", description = "replace the ecrl4j output already in --out")
     boolean overwrite;
 
-    @Option(names = "--stage1-epochs", defaultValue = "25", paramLabel = "E", description = "stage-1 epochs (default: ${DEFAULT-VALUE})")
-    int stage1Epochs;
-
-    @Option(names = "--head-epochs", defaultValue = "20", paramLabel = "E", description = "head epochs (default: ${DEFAULT-VALUE})")
-    int headEpochs;
-
-    @Option(names = "--quick", description = "one seed")
-    boolean quick;
+    @Mixin ExperimentOptions experiment = new ExperimentOptions();
 
     @Option(names = "--frames", defaultValue = "8", paramLabel = "T", description = "frames per video (default: ${DEFAULT-VALUE})")
     int frames;
@@ -59,9 +48,6 @@ public final class AblateCommand implements Callable<Integer> {
             description = "input size (default: the benchmark's frame size, else 112)")
     int size;
 
-    @Option(names = "--saliency", defaultValue = "motion", paramLabel = "M", description = "saliency method (default: ${DEFAULT-VALUE})")
-    String saliency;
-
     @Option(names = "--widths", defaultValue = "16,32,64", split = ",", paramLabel = "W",
             description = "channel widths of the built-in backbone (default: ${DEFAULT-VALUE})")
     List<Integer> widths;
@@ -69,7 +55,7 @@ public final class AblateCommand implements Callable<Integer> {
     @Option(names = "--encoders", defaultValue = "separate", paramLabel = "separate|shared",
             description = "rows that read S and C on the plain stage 1: separate encoders as in the paper (M_s and M_c"
                     + " trained on their own stream) or the plain classifier's encoder for all (default: ${DEFAULT-VALUE})")
-    String encoders;
+    EncoderSharing encoders;
 
     @Mixin ThreadsOption threads;
 
@@ -80,27 +66,21 @@ public final class AblateCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--table must be one of " + String.join(", ", Recipes.TABLES) + ", got '" + table + "'");
         }
-        int n = quick ? 1 : seeds;
-        if (n < 1 || stage1Epochs < 1 || headEpochs < 1 || frames < 1 || size < 0) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--seeds, --stage1-epochs, --head-epochs and --frames must be >= 1 and --size >= 0");
+        if (frames < 1 || size < 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--frames must be >= 1 and --size >= 0");
+        }
+        List<Long> seedList;
+        try {
+            seedList = experiment.seedList();
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         if (!Files.exists(data)) {
             throw new IllegalArgumentException("No such file or folder: " + data + "; pass a benchmark folder or annotation file to --data");
         }
-        if (!encoders.equals("separate") && !encoders.equals("shared")) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--encoders must be separate or shared, got '" + encoders + "'");
-        }
         threads.apply();
-        List<Long> seedList = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            seedList.add((long) i + 1);
-        }
-        TrainOptions stage1 = new TrainOptions(stage1Epochs, 8, 2e-3f, 1e-3f, TrainOptions.Schedule.COSINE, 4, 0.1f, 0, true);
-        TrainOptions head = new TrainOptions(headEpochs, 8, 1e-3f, 1e-3f, TrainOptions.Schedule.COSINE, 4, 0.1f, 0, true);
         Ablation.Options options = new Ablation.Options(data, out, t, seedList, frames, size > 0 ? size : benchmarkSize(data),
-                saliency, stage1, head, 2, widths, encoders.equals("separate"));
+                experiment.saliency, experiment.stage1(), experiment.head(), 2, widths, encoders == EncoderSharing.SEPARATE);
         OutputFolder folder = OutputFolder.open(out, "ablate", overwrite, false, false);
         folder.run(() -> {
             new Ablation(options, System.err).run();

@@ -1,7 +1,6 @@
 package org.ecrl4j.cli;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -12,6 +11,7 @@ import org.ecrl4j.report.RunReport;
 import org.ecrl4j.train.TrainOptions;
 import org.ecrl4j.util.OutputFolder;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Runs the built-in benchmark end to end. */
@@ -25,17 +25,7 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--overwrite", description = "replace the ecrl4j output already in --out")
     boolean overwrite;
 
-    @Option(names = "--seeds", defaultValue = "3", paramLabel = "N", description = "training seeds to average (default: ${DEFAULT-VALUE})")
-    int seeds;
-
-    @Option(names = "--quick", description = "one seed (about a third of the time)")
-    boolean quick;
-
-    @Option(names = "--stage1-epochs", defaultValue = "25", paramLabel = "E", description = "stage-1 epochs (default: ${DEFAULT-VALUE})")
-    int stage1Epochs;
-
-    @Option(names = "--head-epochs", defaultValue = "20", paramLabel = "E", description = "head epochs (default: ${DEFAULT-VALUE})")
-    int headEpochs;
+    @Mixin ExperimentOptions experiment = new ExperimentOptions();
 
     @Option(names = "--stage2-epochs", defaultValue = "0", paramLabel = "E",
             description = "train ecrl and ecrl-plus end to end (encoder and head) for E epochs in stage 2;"
@@ -55,9 +45,6 @@ public final class DemoCommand implements Callable<Integer> {
             description = "train only these of ceiling, base, ecrl, ecrl-plus (default: all)")
     List<String> models;
 
-    @Option(names = "--saliency", defaultValue = "motion", paramLabel = "M", description = "saliency method (default: ${DEFAULT-VALUE})")
-    String saliency;
-
     @Option(names = "--swap", defaultValue = "1.0", paramLabel = "P", description = "background swap probability of ecrl-plus (default: ${DEFAULT-VALUE})")
     double swap;
 
@@ -69,17 +56,10 @@ public final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ThreadsOption.apply(threads);
-        int n = quick ? 1 : seeds;
-        if (n < 1) {
-            throw new IllegalArgumentException("--seeds must be >= 1, got " + seeds);
-        }
-        List<Long> seedList = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            seedList.add((long) i + 1);
-        }
-        TrainOptions stage1 = new TrainOptions(stage1Epochs, 8, 2e-3f, 1e-3f, TrainOptions.Schedule.COSINE, 4, 0.1f, 0, true);
-        TrainOptions head = new TrainOptions(headEpochs, 8, 1e-3f, 1e-3f, TrainOptions.Schedule.COSINE, 4, 0.1f, 0, true);
-        Demo.Options options = new Demo.Options(out, seedList, org.ecrl4j.synth.SynthConfig.defaults(1), 8, saliency, stage1, head, swap, 2,
+        List<Long> seedList = experiment.seedList();
+        TrainOptions head = experiment.head();
+        Demo.Options options = new Demo.Options(out, seedList, org.ecrl4j.synth.SynthConfig.defaults(1), 8, experiment.saliency,
+                experiment.stage1(), head, swap, 2,
                 List.of(16, 32, 64), stage2Epochs > 0 ? head.withEpochs(stage2Epochs) : null, encoderLrScale,
                 ecrlEncoders, models, EcrlCommand.codeVersion());
         OutputFolder folder = OutputFolder.open(out, "demo", overwrite, false, false);
