@@ -13,7 +13,7 @@ import org.ecrl4j.nn.backbone.ClipShape;
 import org.ecrl4j.nn.backbone.EncoderSharing;
 import org.ecrl4j.nn.backbone.Encoders;
 import org.ecrl4j.nn.backbone.VideoEncoder;
-import org.ecrl4j.pipeline.ClipStore;
+import org.ecrl4j.pipeline.DatasetMapper;
 import org.ecrl4j.pipeline.VideoFeatures;
 import org.ecrl4j.saliency.SplitOptions;
 import org.ecrl4j.util.AtomicFiles;
@@ -91,7 +91,7 @@ public final class ExtractCommand implements Callable<Integer> {
             r.features().save(out);
             AtomicFiles.writeString(sibling(out, ".classes.txt"), String.join("\n", classes) + "\n");
             StringBuilder skipped = new StringBuilder();
-            for (ClipStore.Failure f : r.failures()) {
+            for (DatasetMapper.Failure f : r.failures()) {
                 skipped.append(f.video()).append('\t').append(f.reason()).append('\n');
             }
             Path skippedFile = sibling(out, ".skipped.txt");

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.ecrl4j.pipeline.ClipStore;
+import org.ecrl4j.pipeline.DatasetMapper;
 import org.ecrl4j.pipeline.VideoEvaluation;
 import org.ecrl4j.train.RunFolder;
 import picocli.CommandLine.Command;
@@ -62,7 +62,7 @@ public final class PredictCommand implements Callable<Integer> {
                 rows.add(row);
             }
             List<Object> failed = new ArrayList<>();
-            for (ClipStore.Failure f : p.failures()) {
+            for (DatasetMapper.Failure f : p.failures()) {
                 failed.add(Map.of("video", f.video().toString(), "error", f.reason()));
             }
             Map<String, Object> out = new LinkedHashMap<>();
@@ -76,7 +76,7 @@ public final class PredictCommand implements Callable<Integer> {
                     System.out.printf(Locale.ROOT, "  %-24s %.4f%n", r.label(), r.probability());
                 }
             }
-            for (ClipStore.Failure f : p.failures()) {
+            for (DatasetMapper.Failure f : p.failures()) {
                 System.out.println(f.video() + "\n  failed: " + f.reason());
             }
         }

@@ -93,7 +93,7 @@ public final class Ablation {
                 options.table(), rows.size(), options.seeds().size(), samples.size(), options.saliency());
         ClipStore store = ClipStore.ingest(samples, classes, options.frames(), options.size(), options.saliency(),
                 options.threads(), log::println);
-        for (ClipStore.Failure f : store.failures()) {
+        for (DatasetMapper.Failure f : store.failures()) {
             log.println("skipped " + f.video() + ": " + f.reason());
         }
         if (store.split("train").isEmpty()) {

@@ -1,15 +1,9 @@
 package org.ecrl4j.pipeline;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.ecrl4j.data.VideoSample;
 import org.ecrl4j.saliency.SaliencyMethod;
@@ -29,14 +23,11 @@ import org.ecrl4j.video.VideoReader;
  * listed; nothing else is lost.
  */
 public final class ClipStore {
-    /** A video that could not be ingested, with the reason. */
-    public record Failure(Path video, String reason) {}
-
     private final List<StoredClip> clips;
-    private final List<Failure> failures;
+    private final List<DatasetMapper.Failure> failures;
     private final List<String> classes;
 
-    private ClipStore(List<StoredClip> clips, List<Failure> failures, List<String> classes) {
+    private ClipStore(List<StoredClip> clips, List<DatasetMapper.Failure> failures, List<String> classes) {
         this.clips = clips;
         this.failures = failures;
         this.classes = classes;
@@ -60,55 +51,22 @@ public final class ClipStore {
         for (int i = 0; i < classes.size(); i++) {
             index.put(classes.get(i), i);
         }
-        StoredClip[] out = new StoredClip[samples.size()];
-        List<Failure> failures = Collections.synchronizedList(new ArrayList<>());
-        AtomicInteger done = new AtomicInteger();
-        ThreadLocal<SaliencyMethod> methods = ThreadLocal.withInitial(() -> SaliencyMethods.create(saliency));
-        long start = System.nanoTime();
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads));
-        try {
-            List<Future<?>> futures = new ArrayList<>();
-            for (int i = 0; i < samples.size(); i++) {
-                int k = i;
-                futures.add(pool.submit(() -> {
-                    VideoSample s = samples.get(k);
-                    try {
-                        Integer label = index.get(s.label());
-                        if (label == null) {
-                            throw new IllegalArgumentException("label " + org.ecrl4j.data.AnnotationException.quote(s.label()) + " is not one of the "
-                                    + classes.size() + " classes " + classes);
-                        }
-                        out[k] = load(s, label, sampler, transform, methods.get());
-                    } catch (RuntimeException e) {
-                        failures.add(new Failure(s.path(), e.getMessage()));
+        DatasetMapper.Result<StoredClip> r = DatasetMapper.map(samples, DatasetMapper.Options.of(threads, "ingested", 10),
+                () -> SaliencyMethods.create(saliency), SaliencyMethod::close, (s, k, method) -> {
+                    Integer label = index.get(s.label());
+                    if (label == null) {
+                        throw new IllegalArgumentException("label " + org.ecrl4j.data.AnnotationException.quote(s.label())
+                                + " is not one of the " + classes.size() + " classes " + classes);
                     }
-                    int n = done.incrementAndGet();
-                    int step = Math.max(1, samples.size() / 10);
-                    if (n % step == 0 || n == samples.size()) {
-                        double secs = (System.nanoTime() - start) / 1e9;
-                        progress.accept(String.format("ingested %d/%d videos (%.0f s, ETA %.0f s)", n, samples.size(),
-                                secs, secs / n * (samples.size() - n)));
-                    }
-                }));
-            }
-            for (Future<?> f : futures) {
-                f.get();
-            }
-        } catch (Exception e) {
-            throw new IllegalStateException("Ingestion stopped: " + e.getMessage(), e);
-        } finally {
-            pool.shutdown();
-        }
+                    return load(s, label, sampler, transform, method);
+                }, progress);
         List<StoredClip> clips = new ArrayList<>();
-        for (StoredClip c : out) {
+        for (StoredClip c : r.outputs()) {
             if (c != null) {
                 clips.add(c);
             }
         }
-        for (Failure f : failures) {
-            progress.accept("skipped " + f.video() + ": " + f.reason());
-        }
-        return new ClipStore(clips, List.copyOf(failures), List.copyOf(classes));
+        return new ClipStore(clips, r.failures(), List.copyOf(classes));
     }
 
     /**
@@ -136,7 +94,7 @@ public final class ClipStore {
         return clips;
     }
 
-    public List<Failure> failures() {
+    public List<DatasetMapper.Failure> failures() {
         return failures;
     }
 

@@ -34,7 +34,7 @@ public final class VideoEvaluation implements AutoCloseable {
     public record Prediction(Path video, List<Ranked> top) {}
 
     /** The predictions of a batch of videos, with those that could not be read. */
-    public record Predictions(List<Prediction> predictions, List<ClipStore.Failure> failures) {}
+    public record Predictions(List<Prediction> predictions, List<DatasetMapper.Failure> failures) {}
 
     private final Path run;
     private final RunFolder.RunConfig config;

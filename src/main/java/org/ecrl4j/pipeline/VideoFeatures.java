@@ -4,12 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.ecrl4j.data.DatasetReaders;
 import org.ecrl4j.data.FeatureSet;
@@ -60,7 +55,7 @@ public final class VideoFeatures {
      * @param samples those videos
      * @param failures the videos skipped, with the reason
      */
-    public record Result(FeatureSet features, List<VideoSample> samples, List<ClipStore.Failure> failures) {}
+    public record Result(FeatureSet features, List<VideoSample> samples, List<DatasetMapper.Failure> failures) {}
 
     private VideoFeatures() {}
 
@@ -206,74 +201,30 @@ public final class VideoFeatures {
      */
     public static Result extractAll(List<VideoSample> samples, List<String> classes, Encoders encoders,
             NDManager manager, String saliency, Settings settings, int workers, Consumer<String> progress) {
-        Streams[] out = new Streams[samples.size()];
         long[] labels = new long[samples.size()];
-        List<ClipStore.Failure> failures = Collections.synchronizedList(new ArrayList<>());
-        AtomicInteger done = new AtomicInteger();
-        List<SaliencyMethod> created = Collections.synchronizedList(new ArrayList<>());
-        ThreadLocal<SaliencyMethod> methods = ThreadLocal.withInitial(() -> {
-            SaliencyMethod m = SaliencyMethods.create(saliency);
-            created.add(m);
-            return m;
-        });
-        long start = System.nanoTime();
-        int step = Math.max(1, samples.size() / 20);
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, workers));
-        try {
-            List<Future<?>> futures = new ArrayList<>();
-            for (int i = 0; i < samples.size(); i++) {
-                int k = i;
-                futures.add(pool.submit(() -> {
-                    VideoSample s = samples.get(k);
-                    try {
-                        int label = DatasetReaders.classIndex(s.label(), classes);
-                        if (label < 0) {
-                            throw new IllegalArgumentException("label " + org.ecrl4j.data.AnnotationException.quote(s.label()) + " is not one of the "
-                                    + classes.size() + " classes " + classes);
-                        }
-                        labels[k] = label;
-                        out[k] = of(s, encoders, manager, methods.get(), settings);
-                    } catch (RuntimeException e) {
-                        failures.add(new ClipStore.Failure(s.path(), String.valueOf(e.getMessage())));
+        DatasetMapper.Result<Streams> r = DatasetMapper.map(samples, DatasetMapper.Options.of(workers, "extracted", 20),
+                () -> SaliencyMethods.create(saliency), SaliencyMethod::close, (s, k, method) -> {
+                    int label = DatasetReaders.classIndex(s.label(), classes);
+                    if (label < 0) {
+                        throw new IllegalArgumentException("label " + org.ecrl4j.data.AnnotationException.quote(s.label())
+                                + " is not one of the " + classes.size() + " classes " + classes);
                     }
-                    int n = done.incrementAndGet();
-                    if (n % step == 0 || n == samples.size()) {
-                        double secs = (System.nanoTime() - start) / 1e9;
-                        progress.accept(String.format(java.util.Locale.ROOT,
-                                "extracted %d/%d videos (%.0f s, ETA %.0f s)", n, samples.size(), secs,
-                                secs / n * (samples.size() - n)));
-                    }
-                }));
-            }
-            for (Future<?> f : futures) {
-                f.get();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Feature extraction interrupted", e);
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw new IllegalStateException("Feature extraction stopped: " + e.getCause().getMessage(), e.getCause());
-        } finally {
-            pool.shutdown();
-            for (SaliencyMethod m : created) {
-                m.close();
-            }
-        }
+                    labels[k] = label;
+                    return of(s, encoders, manager, method, settings);
+                }, progress);
         List<VideoSample> kept = new ArrayList<>();
         List<Streams> streams = new ArrayList<>();
         List<Long> keptLabels = new ArrayList<>();
-        for (int i = 0; i < out.length; i++) {
-            if (out[i] != null) {
+        for (int i = 0; i < samples.size(); i++) {
+            Streams f = r.outputs().get(i);
+            if (f != null) {
                 kept.add(samples.get(i));
-                streams.add(out[i]);
+                streams.add(f);
                 keptLabels.add(labels[i]);
             }
         }
-        for (ClipStore.Failure f : failures) {
-            progress.accept("skipped " + f.video() + ": " + f.reason());
-        }
         return new Result(join(streams, keptLabels.stream().mapToLong(Long::longValue).toArray(), settings.frames(),
-                encoders.featureWidth()), kept, List.copyOf(failures));
+                encoders.featureWidth()), kept, r.failures());
     }
 
     /** Joins per-video features into one feature set (the pieces of a distributed run, too). */
