@@ -13,8 +13,6 @@ import org.ecrl4j.video.ClipReader;
 import org.ecrl4j.video.ClipTransform;
 import org.ecrl4j.video.DecodeOptions;
 import org.ecrl4j.video.FrameSampler;
-import org.ecrl4j.video.RgbFrame;
-import org.ecrl4j.video.VideoReader;
 
 /**
  * Decodes a dataset once (evaluation sampling: the centre frame of each of T segments, a centre
@@ -79,15 +77,10 @@ public final class ClipStore {
      */
     public static StoredClip load(VideoSample s, int label, FrameSampler sampler, ClipTransform transform,
             SaliencyMethod saliency) {
-        int[] idx;
-        List<RgbFrame> decoded;
-        try (VideoReader reader = VideoReader.open(s.path(), DecodeOptions.DEFAULTS)) {
-            idx = ClipReader.indices(reader, s.segment(), sampler, false, 0);
-            decoded = reader.read(idx);
-        }
-        List<RgbFrame> v = transform.frames(decoded, false, 0);
-        return new StoredClip(s, label, idx, v,
-                saliency.compute(v, new ClipSource(s.path(), idx, transform + ", evaluation")));
+        ClipReader.Sampled clip = ClipReader.sample(s.path(), s.segment(), sampler, transform, DecodeOptions.DEFAULTS,
+                false, 0);
+        return new StoredClip(s, label, clip.frameIndices(), clip.frames(), saliency.compute(clip.frames(),
+                ClipSource.of(clip)));
     }
 
     public List<StoredClip> clips() {

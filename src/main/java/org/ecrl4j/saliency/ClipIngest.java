@@ -8,7 +8,6 @@ import org.ecrl4j.video.ClipTransform;
 import org.ecrl4j.video.DecodeOptions;
 import org.ecrl4j.video.FrameSampler;
 import org.ecrl4j.video.RgbFrame;
-import org.ecrl4j.video.VideoReader;
 
 /**
  * From a video file to the three streams V, S, C of MODEL.md section 1: sample T frame indices,
@@ -102,16 +101,8 @@ public final class ClipIngest {
      * @throws org.ecrl4j.video.VideoException when the video cannot be read
      */
     public static Clip read(Options options, Path video, VideoSample.Segment segment, boolean training, long seed) {
-        int[] idx;
-        List<RgbFrame> decoded;
-        try (VideoReader reader = VideoReader.open(video, options.decode())) {
-            idx = ClipReader.indices(reader, segment, options.sampler(), training, seed);
-            decoded = reader.read(idx);
-        }
-        ClipTransform transform = options.transform();
-        List<RgbFrame> v = transform.frames(decoded, training, seed);
-        ClipSource source = new ClipSource(video, idx, transform + (training ? ", training" : ", evaluation"),
-                images -> transform.frames(images, training, seed));
-        return new Clip(v, source);
+        ClipReader.Sampled clip = ClipReader.sample(video, segment, options.sampler(), options.transform(), options.decode(),
+                training, seed);
+        return new Clip(clip.frames(), ClipSource.of(clip));
     }
 }

@@ -27,6 +27,11 @@ public record ClipSource(Path video, int[] frameIndices, String transform, Unary
         transform = transform == null ? "" : transform;
     }
 
+    /** Where a sampled clip came from, with its geometric transform. */
+    public static ClipSource of(org.ecrl4j.video.ClipReader.Sampled clip) {
+        return new ClipSource(clip.video(), clip.frameIndices(), clip.transform(), clip.geometry());
+    }
+
     /** A source whose geometric transform is known only by its description. */
     public ClipSource(Path video, int[] frameIndices, String transform) {
         this(video, frameIndices, transform, null);

@@ -2,6 +2,7 @@ package org.ecrl4j.video;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import org.ecrl4j.data.VideoSample;
 
 /**
@@ -44,5 +45,49 @@ public final class ClipReader {
             idx[i] += range[0];
         }
         return idx;
+    }
+
+    /**
+     * One clip as the model sees it, immutable: V (T frames of the input size), the decoded frame
+     * indices, and the geometric transform that took the decoded frames to V (for whatever must be
+     * aligned with V: saliency read from other images, masks).
+     *
+     * @param video the file or frame folder
+     * @param frames V, T frames of the input size
+     * @param frameIndices the decoded frame indices, in clip order
+     * @param transform a description of the transform (for messages)
+     * @param geometry the transform itself, from decoded-size images to V's frames
+     */
+    public record Sampled(Path video, List<RgbFrame> frames, int[] frameIndices, String transform,
+            UnaryOperator<List<RgbFrame>> geometry) {
+        public Sampled {
+            frames = List.copyOf(frames);
+            frameIndices = frameIndices.clone();
+        }
+
+        @Override
+        public int[] frameIndices() {
+            return frameIndices.clone();
+        }
+    }
+
+    /**
+     * Decodes, samples and transforms one clip: the one clip loader of ingestion, feature extraction,
+     * evaluation and the report.
+     *
+     * @param training random frames, crop and flip when true; segment centres and a centre crop otherwise
+     * @param seed fixes every random choice
+     * @throws VideoException when the video cannot be read
+     */
+    public static Sampled sample(Path path, VideoSample.Segment segment, FrameSampler sampler, ClipTransform transform,
+            DecodeOptions decode, boolean training, long seed) {
+        int[] idx;
+        List<RgbFrame> decoded;
+        try (VideoReader reader = VideoReader.open(path, decode)) {
+            idx = indices(reader, segment, sampler, training, seed);
+            decoded = reader.read(idx);
+        }
+        return new Sampled(path, transform.frames(decoded, training, seed), idx,
+                transform + (training ? ", training" : ", evaluation"), images -> transform.frames(images, training, seed));
     }
 }
