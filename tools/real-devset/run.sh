@@ -42,14 +42,16 @@ for config in $configs; do
   done
 done
 /usr/bin/python3 - "$out" $configs <<'PY'
-import json, statistics, sys, glob, os
+import json, statistics, sys, glob, os, re
 out, configs = sys.argv[1], sys.argv[2:]
 def acc1(j):
     return j["splits"]["test"]["acc1"]
 print("| configuration | seeds | test Acc@1 mean ± std | per seed |")
 print("| --- | --- | --- | --- |")
 for c in configs:
-    xs = [acc1(json.load(open(f))) for f in sorted(glob.glob(os.path.join(out, c + "-s*", "test.json")))]
+    # exactly C-sN: the runs of "base" are not those of "base-swap"
+    xs = [acc1(json.load(open(f))) for f in sorted(glob.glob(os.path.join(out, "*", "test.json")))
+          if re.fullmatch(re.escape(c) + r"-s\d+", os.path.basename(os.path.dirname(f)))]
     if xs:
         sd = statistics.stdev(xs) if len(xs) > 1 else 0.0
         print(f"| {c} | {len(xs)} | {statistics.mean(xs):.3f} ± {sd:.3f} | {', '.join(f'{x:.3f}' for x in xs)} |")
