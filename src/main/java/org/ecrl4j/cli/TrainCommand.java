@@ -18,6 +18,7 @@ import org.ecrl4j.recipe.Recipes;
 import org.ecrl4j.train.EpochMetrics;
 import org.ecrl4j.train.HeadModel;
 import org.ecrl4j.train.HeadTrainer;
+import org.ecrl4j.train.Trainer;
 import org.ecrl4j.train.RunFolder;
 import org.ecrl4j.train.TrainOptions;
 import org.ecrl4j.util.OutputFolder;
@@ -152,7 +153,7 @@ public final class TrainCommand implements Callable<Integer> {
         System.err.printf("training %s on %d videos (T=%d, d=%d, L=%d)%s, %d epochs, seed %d%n", head.name(),
                 train.count(), train.frames(), train.width(), l,
                 valSet == null ? "" : ", validating on " + valSet.count(), options.epochs(), options.seed());
-        HeadTrainer.Listener listener = new HeadTrainer.Listener() {
+        Trainer.Listener listener = new Trainer.Listener() {
             @Override
             public void onMessage(String message) {
                 System.err.println(message);

@@ -118,6 +118,7 @@ public final class DatasetMapper {
         });
         AtomicInteger done = new AtomicInteger();
         AtomicInteger inARow = new AtomicInteger();
+        java.util.concurrent.atomic.AtomicBoolean stopped = new java.util.concurrent.atomic.AtomicBoolean();
         int total = todo.size();
         int step = Math.max(1, total / options.progressParts());
         long start = System.nanoTime();
@@ -126,6 +127,9 @@ public final class DatasetMapper {
         try {
             for (int k : todo) {
                 futures.add(pool.submit(() -> {
+                    if (stopped.get()) {
+                        return null; // the run stopped: the queued videos are not started
+                    }
                     VideoSample s = samples.get(k);
                     try {
                         out[k] = task.apply(s, k, state.get());
@@ -133,6 +137,7 @@ public final class DatasetMapper {
                     } catch (RuntimeException e) {
                         failures.add(new Failure(s.path(), String.valueOf(e.getMessage())));
                         if (inARow.incrementAndGet() >= options.maxFailuresInARow()) {
+                            stopped.set(true);
                             throw new IllegalStateException("stopped after " + options.maxFailuresInARow()
                                     + " videos in a row failed, the last " + s.path() + ": " + e.getMessage()
                                     + "; check the dataset with `ecrl4j check-videos`");

@@ -8,16 +8,9 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
-import java.io.BufferedOutputStream;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -27,10 +20,12 @@ import org.ecrl4j.nn.Losses;
 import org.ecrl4j.nn.backbone.PooledClassifier;
 import org.ecrl4j.saliency.SplitOptions;
 import org.ecrl4j.train.BlockState;
+import org.ecrl4j.train.Checkpoint;
+import org.ecrl4j.train.EpochMetrics;
 import org.ecrl4j.train.FusedAdam;
 import org.ecrl4j.train.TrainOptions;
 import org.ecrl4j.train.TrainStep;
-import org.ecrl4j.util.ChecksummedFile;
+import org.ecrl4j.train.Trainer;
 import org.ecrl4j.video.RgbFrame;
 
 /**
@@ -97,19 +92,6 @@ public final class EncoderTrainer {
     }
 
     /**
-     * Where the state is written after every epoch, so that a killed run resumes exactly.
-     *
-     * @param file the state file (replaced atomically after each epoch)
-     * @param fingerprint identifies the run's configuration; a state written by another is refused
-     * @param resume continue from the file when it exists (else an existing file is an error)
-     * @param stopAfter stop after this many epochs in total, as a kill would (tests; 0: never)
-     */
-    public record Checkpoint(Path file, String fingerprint, boolean resume, int stopAfter) {}
-
-    private static final String MAGIC = "ECRL4J-stage1-checkpoint";
-    private static final int VERSION = 1;
-
-    /**
      * Trains the classifier (its encoder must be trainable and initialised).
      *
      * @param train training clips
@@ -127,186 +109,166 @@ public final class EncoderTrainer {
     /**
      * As {@link #train(PooledClassifier, NDManager, int, List, List, Input, TrainOptions, Consumer)},
      * writing the state after every epoch to {@code checkpoint} (null: none) and resuming from it:
-     * the parameters (batch-norm statistics included), Adam's moments, the data-order generator, the
-     * history and the best epoch's parameters, so a resumed run ends exactly as an uninterrupted one.
+     * the parameters (batch-norm statistics included), Adam's moments, the data-order generator
+     * ({@link Trainer.Seeding#CONTINUOUS}), the history and the best epoch's parameters, so a resumed
+     * run ends exactly as an uninterrupted one.
      *
      * @throws IOException naming the state file when it cannot be written, or read on resume
      */
     public static Result train(PooledClassifier classifier, NDManager manager, int classes, List<StoredClip> train,
             List<StoredClip> val, Input input, TrainOptions options, Checkpoint checkpoint, Consumer<String> progress)
             throws IOException {
-        int n = train.size();
-        if (n == 0) {
+        if (train.isEmpty()) {
             throw new IllegalArgumentException("No training clip");
         }
-        int stepsPerEpoch = (n + options.batchSize() - 1) / options.batchSize();
-        FusedAdam adam = TrainStep.adam(options, stepsPerEpoch);
-        List<Parameter> params = new ArrayList<>();
-        List<Boolean> learnable = new ArrayList<>();
-        for (Pair<String, Parameter> p : classifier.getParameters()) {
-            learnable.add(p.getValue().requiresGradient());
-            if (p.getValue().requiresGradient()) {
-                params.add(p.getValue());
+        Step step = new Step(classifier, manager, classes, train, val, input, options);
+        int epochs = options.epochs();
+        Trainer.Listener listener = new Trainer.Listener() {
+            @Override
+            public void onMessage(String message) {
+                progress.accept("  " + message);
             }
-        }
-        Random random = new Random(options.seed());
-        Engine.getInstance().setRandomSeed((int) options.seed() + 1);
+
+            @Override
+            public void onEpoch(EpochMetrics m) {
+                progress.accept(String.format("  stage 1 epoch %d/%d  loss %.4f  acc@1 %.3f%s  (%.1f s)", m.epoch(),
+                        epochs, m.loss(), m.acc1(),
+                        Double.isNaN(m.valAcc1()) ? "" : String.format("  val acc@1 %.3f", m.valAcc1()), m.seconds()));
+            }
+        };
+        Trainer.Result r = Trainer.fit(step, options, Trainer.Seeding.CONTINUOUS, checkpoint, listener);
         List<double[]> history = new ArrayList<>();
-        byte[] best = null;
-        double bestAcc = -1;
-        int bestEpoch = options.epochs();
-        int first = 0;
-        if (checkpoint != null && Files.isRegularFile(checkpoint.file())) {
-            if (!checkpoint.resume()) {
-                throw new IOException(checkpoint.file() + " already holds a stage-1 checkpoint; pass --resume to"
-                        + " continue that run or choose another --out");
-            }
-            try (DataInputStream in = new DataInputStream(ChecksummedFile.open(checkpoint.file(),
-                    ChecksummedFile.CHECKPOINT))) {
-                if (!MAGIC.equals(in.readUTF()) || in.readInt() != VERSION) {
-                    throw new IOException(checkpoint.file() + ": not a stage-1 checkpoint of this version; delete it"
-                            + " to restart stage 1");
-                }
-                if (!checkpoint.fingerprint().equals(in.readUTF())) {
-                    throw new IOException(checkpoint.file() + ": the checkpoint was written by a run with another"
-                            + " configuration; resume with the same options or choose another --out");
-                }
-                first = in.readInt();
-                random = (Random) new ObjectInputStream(new ByteArrayInputStream(BlockState.readBlock(in, "stage-1 checkpoint"))).readObject();
-                restore(classifier, manager, BlockState.readBlock(in, "stage-1 checkpoint"), learnable);
-                adam.readState(in, params);
-                int h = in.readInt();
-                for (int i = 0; i < h; i++) {
-                    history.add(new double[] {in.readDouble(), in.readDouble(), in.readDouble()});
-                }
-                bestAcc = in.readDouble();
-                bestEpoch = in.readInt();
-                byte[] b = BlockState.readBlock(in, "stage-1 checkpoint");
-                best = b.length == 0 ? null : b;
-            } catch (ClassNotFoundException | ClassCastException e) {
-                throw new IOException(checkpoint.file() + ": corrupt stage-1 checkpoint; delete it to restart stage 1",
-                        e);
-            } catch (java.io.EOFException e) {
-                throw new IOException(checkpoint.file() + ": truncated stage-1 checkpoint; delete it to restart stage 1",
-                        e);
-            }
-            progress.accept("  resuming stage 1 after epoch " + first + " of " + options.epochs());
+        for (EpochMetrics m : r.history()) {
+            history.add(new double[] {m.loss(), m.acc1(), m.valAcc1()});
         }
-        long[] trainLabels = labels(train);
-        // Without the swap a clip's stream never changes: split every clip once, not every epoch.
-        List<List<RgbFrame>> fixed = input.swapProbability() > 0 ? null : streams(train, input);
-        List<List<RgbFrame>> valStreams = streams(val, input);
-        for (int epoch = first; epoch < options.epochs(); epoch++) {
-            if (checkpoint != null && checkpoint.stopAfter() > 0 && epoch >= checkpoint.stopAfter()) {
-                return new Result(classifier, history, bestEpoch, false);
-            }
-            long t0 = System.nanoTime();
-            int[] perm = BlockState.permutation(n, random);
-            double lossSum = 0;
-            int correct = 0;
-            for (int s = 0; s < stepsPerEpoch; s++) {
-                int from = s * options.batchSize();
-                int to = Math.min(n, from + options.batchSize());
-                List<List<RgbFrame>> clips = new ArrayList<>();
-                long[] y = new long[to - from];
-                for (int i = from; i < to; i++) {
-                    if (fixed != null) {
-                        clips.add(fixed.get(perm[i]));
-                    } else {
-                        StoredClip a = train.get(perm[i]);
-                        if (random.nextDouble() < input.swapProbability()) {
-                            a = BackgroundSwap.swap(a, train.get(random.nextInt(n)), input.split().foregroundThreshold());
-                        }
-                        clips.add(streamOf(a, input));
-                    }
-                    y[i - from] = trainLabels[perm[i]];
-                }
-                try (NDManager step = manager.newSubManager()) {
-                    NDArray x = ClipBatches.toArray(step, clips);
-                    NDArray labels = step.create(y);
-                    NDArray loss;
-                    NDArray logits;
-                    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                        logits = classifier.forward(new ParameterStore(step, false), new NDList(x), true).head();
-                        loss = Losses.crossEntropy(logits, labels);
-                        gc.backward(loss);
-                    }
-                    adam.step(params); // also zeroes the gradients, which the PyTorch engine accumulates
-                    float l = loss.getFloat();
-                    if (!Float.isFinite(l)) {
-                        throw new IllegalStateException("Stage-1 training diverged: loss " + l + " at epoch "
-                                + (epoch + 1) + "; lower the learning rate");
-                    }
-                    lossSum += l * y.length;
-                    long[] pred = logits.argMax(1).toLongArray();
-                    for (int i = 0; i < y.length; i++) {
-                        correct += pred[i] == y[i] ? 1 : 0;
-                    }
+        return new Result(classifier, history, r.keptEpoch(), r.finished());
+    }
+
+    /**
+     * Stage 1's step: the classifier on a batch of clip streams (background-swapped with the
+     * input's probability, drawn from the loop's generator), updated by one {@link FusedAdam}.
+     */
+    private static final class Step implements Trainer.Step {
+        private final PooledClassifier classifier;
+        private final NDManager manager;
+        private final int classes;
+        private final List<StoredClip> train;
+        private final List<StoredClip> val;
+        private final Input input;
+        private final TrainOptions options;
+        private final FusedAdam adam;
+        private final List<Parameter> params = new ArrayList<>();
+        private final boolean[] learnable;
+        private final long[] trainLabels;
+        /** Without the swap a clip's stream never changes: split every clip once, not every epoch. */
+        private final List<List<RgbFrame>> fixed;
+        private final List<List<RgbFrame>> valStreams;
+        private int correct;
+
+        Step(PooledClassifier classifier, NDManager manager, int classes, List<StoredClip> train,
+                List<StoredClip> val, Input input, TrainOptions options) {
+            this.classifier = classifier;
+            this.manager = manager;
+            this.classes = classes;
+            this.train = train;
+            this.val = val;
+            this.input = input;
+            this.options = options;
+            int n = train.size();
+            this.adam = TrainStep.adam(options, (n + options.batchSize() - 1) / options.batchSize());
+            for (Pair<String, Parameter> p : classifier.getParameters()) {
+                if (p.getValue().requiresGradient()) {
+                    params.add(p.getValue());
                 }
             }
+            this.learnable = BlockState.learnable(classifier);
+            this.trainLabels = labels(train);
+            this.fixed = input.swapProbability() > 0 ? null : streams(train, input);
+            this.valStreams = streams(val, input);
+        }
+
+        @Override
+        public String name() {
+            return "stage 1";
+        }
+
+        @Override
+        public int size() {
+            return train.size();
+        }
+
+        @Override
+        public void beginEpoch(int epoch) {
+            correct = 0;
+        }
+
+        @Override
+        public float step(int[] idx, int from, Random random) {
+            int n = train.size();
+            List<List<RgbFrame>> clips = new ArrayList<>(idx.length);
+            long[] y = new long[idx.length];
+            for (int i = 0; i < idx.length; i++) {
+                if (fixed != null) {
+                    clips.add(fixed.get(idx[i]));
+                } else {
+                    StoredClip a = train.get(idx[i]);
+                    if (random.nextDouble() < input.swapProbability()) {
+                        a = BackgroundSwap.swap(a, train.get(random.nextInt(n)), input.split().foregroundThreshold());
+                    }
+                    clips.add(streamOf(a, input));
+                }
+                y[i] = trainLabels[idx[i]];
+            }
+            try (NDManager step = manager.newSubManager()) {
+                NDArray x = ClipBatches.toArray(step, clips);
+                NDArray labels = step.create(y);
+                NDArray loss;
+                NDArray logits;
+                try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                    logits = classifier.forward(new ParameterStore(step, false), new NDList(x), true).head();
+                    loss = Losses.crossEntropy(logits, labels);
+                    gc.backward(loss);
+                }
+                adam.step(params); // also zeroes the gradients, which the PyTorch engine accumulates
+                float l = loss.getFloat();
+                long[] pred = logits.argMax(1).toLongArray();
+                for (int i = 0; i < y.length; i++) {
+                    correct += pred[i] == y[i] ? 1 : 0;
+                }
+                return l;
+            }
+        }
+
+        @Override
+        public EpochMetrics endEpoch(int epoch, double meanLoss, long startNanos) {
             double valAcc = Double.NaN;
             if (!val.isEmpty()) {
                 valAcc = Evaluation.of(logits(classifier, manager, valStreams, classes, 32), labels(val), classes).acc1();
             }
-            history.add(new double[] {lossSum / n, (double) correct / n, valAcc});
-            progress.accept(String.format("  stage 1 epoch %d/%d  loss %.4f  acc@1 %.3f%s  (%.1f s)", epoch + 1,
-                    options.epochs(), lossSum / n, (double) correct / n,
-                    Double.isNaN(valAcc) ? "" : String.format("  val acc@1 %.3f", valAcc), (System.nanoTime() - t0) / 1e9));
-            double score = Double.isNaN(valAcc) ? (double) correct / n : valAcc;
-            if (options.keepBest() && score >= bestAcc) { // ties: the later epoch, which has trained longer
-                bestAcc = score;
-                bestEpoch = epoch + 1;
-                best = BlockState.snapshot(classifier);
-            }
-            if (checkpoint != null) {
-                write(checkpoint, epoch + 1, random, classifier, adam, params, history, bestAcc, bestEpoch, best);
-            }
+            int n = train.size();
+            return new EpochMetrics(epoch + 1, options.learningRateAt(epoch, 0), meanLoss, (double) correct / n,
+                    Double.NaN, Double.NaN, valAcc, Double.NaN, (System.nanoTime() - startNanos) / 1e9);
         }
-        if (options.keepBest() && best != null && bestEpoch != options.epochs()) {
-            restore(classifier, manager, best, learnable);
-            progress.accept("  kept stage-1 epoch " + bestEpoch + " (val acc@1 " + String.format("%.3f", bestAcc) + ")");
-        }
-        return new Result(classifier, history, bestEpoch, true);
-    }
 
-    private static void write(Checkpoint c, int epoch, Random random, PooledClassifier classifier, FusedAdam adam,
-            List<Parameter> params, List<double[]> history, double bestAcc, int bestEpoch, byte[] best)
-            throws IOException {
-        ByteArrayOutputStream rng = new ByteArrayOutputStream();
-        try (ObjectOutputStream o = new ObjectOutputStream(rng)) {
-            o.writeObject(random);
+        @Override
+        public List<byte[]> snapshot() {
+            return List.of(BlockState.snapshot(classifier));
         }
-        byte[] now = BlockState.snapshot(classifier);
-        ChecksummedFile.write(c.file(), raw -> {
-            DataOutputStream out = new DataOutputStream(new BufferedOutputStream(raw));
-            out.writeUTF(MAGIC);
-            out.writeInt(VERSION);
-            out.writeUTF(c.fingerprint());
-            out.writeInt(epoch);
-            BlockState.writeBlock(out, rng.toByteArray());
-            BlockState.writeBlock(out, now);
+
+        @Override
+        public void restore(List<byte[]> snapshot) throws IOException {
+            BlockState.checkBlockCount(snapshot, 1);
+            BlockState.restoreTrainable(classifier, manager, snapshot.get(0), learnable);
+        }
+
+        @Override
+        public void writeOptimiser(DataOutputStream out) throws IOException {
             adam.writeState(out, params);
-            out.writeInt(history.size());
-            for (double[] h : history) {
-                for (double v : h) {
-                    out.writeDouble(v);
-                }
-            }
-            out.writeDouble(bestAcc);
-            out.writeInt(bestEpoch);
-            BlockState.writeBlock(out, best == null ? new byte[0] : best);
-            out.flush();
-        });
-    }
+        }
 
-    /** Puts back a snapshot, with the gradients of the parameters that had one. */
-    private static void restore(PooledClassifier classifier, NDManager manager, byte[] snapshot, List<Boolean> learnable) {
-        BlockState.restore(classifier, manager, snapshot);
-        int k = 0;
-        for (Pair<String, Parameter> p : classifier.getParameters()) {
-            if (learnable.get(k++)) { // loaded arrays come without their gradient
-                p.getValue().getArray().setRequiresGradient(true);
-            }
+        @Override
+        public void readOptimiser(DataInputStream in) throws IOException {
+            adam.readState(in, params);
         }
     }
 
@@ -317,7 +279,4 @@ public final class EncoderTrainer {
         }
         return y;
     }
-
-
-
 }

@@ -14,6 +14,7 @@ import org.ecrl4j.recipe.Stage1;
 import org.ecrl4j.saliency.SplitOptions;
 import org.ecrl4j.train.EpochMetrics;
 import org.ecrl4j.train.HeadTrainer;
+import org.ecrl4j.train.Trainer;
 import org.ecrl4j.train.TrainOptions;
 
 /**
@@ -67,8 +68,8 @@ public final class FrozenHeads {
     }
 
     /** A listener that prints the trainer's messages and every {@code every}-th and the last epoch. */
-    public static HeadTrainer.Listener listener(PrintStream log, int epochs, int every) {
-        return new HeadTrainer.Listener() {
+    public static Trainer.Listener listener(PrintStream log, int epochs, int every) {
+        return new Trainer.Listener() {
             @Override
             public void onMessage(String message) {
                 log.println("  " + message);

@@ -25,10 +25,11 @@ import org.ecrl4j.nn.backbone.Encoders;
 import org.ecrl4j.nn.backbone.PooledClassifier;
 import org.ecrl4j.nn.backbone.VideoEncoder;
 import org.ecrl4j.saliency.SplitOptions;
-import org.ecrl4j.train.CheckpointedHeadTrainer;
+import org.ecrl4j.train.Checkpoint;
 import org.ecrl4j.train.EpochMetrics;
 import org.ecrl4j.train.HeadModel;
 import org.ecrl4j.train.HeadTrainer;
+import org.ecrl4j.train.Trainer;
 import org.ecrl4j.train.RunFolder;
 import org.ecrl4j.train.TrainOptions;
 import org.ecrl4j.util.AtomicFiles;
@@ -271,9 +272,9 @@ public final class VideoTraining {
                     "stage 2: %s on frozen features of %d training clips (T=%d, d=%d)%s, %d epochs",
                     o.head().name(), trainFeatures.count(), trainFeatures.frames(), trainFeatures.width(),
                     valFeatures == null ? "" : ", validating on " + valFeatures.count(), o.headOptions().epochs()));
-            CheckpointedHeadTrainer.Result r = CheckpointedHeadTrainer.train(trainFeatures, valFeatures, o.head(),
-                    classes.size(), o.headOptions(), fingerprint, out.resolve(CHECKPOINT_DIR), o.resume(),
-                    o.stopAfterEpoch(), listener());
+            HeadTrainer.Result r = HeadTrainer.train(trainFeatures, valFeatures, o.head(), classes.size(),
+                    o.headOptions(), Trainer.Seeding.PER_EPOCH, new Checkpoint(out.resolve(CHECKPOINT_DIR)
+                            .resolve(HeadTrainer.STATE_FILE), fingerprint, o.resume(), o.stopAfterEpoch()), listener());
             if (!r.finished()) {
                 log.accept("stopped after head epoch " + r.history().size() + "; continue with --resume");
                 return false;
@@ -324,7 +325,7 @@ public final class VideoTraining {
                             o.encoderLrScale(), o.bgSwap() > 0 ? ", background swap p=" + o.bgSwap() : ""));
                     JointTrainer.Result r = JointTrainer.train(encoders, m, manager, trainClips, valClips,
                             new JointTrainer.Input(o.split(), o.bgSwap(), o.encoderLrScale()), o.headOptions(),
-                            new JointTrainer.Checkpoint(stateFile, fingerprint, o.resume(), o.stopAfterEpoch()),
+                            new Checkpoint(stateFile, fingerprint, o.resume(), o.stopAfterEpoch()),
                             listener());
                     if (!r.finished()) {
                         log.accept("stopped after stage-2 epoch " + r.history().size() + "; continue with --resume");
@@ -359,8 +360,8 @@ public final class VideoTraining {
                     o.headOptions().seed(), 16);
         }
 
-        HeadTrainer.Listener listener() {
-            return new HeadTrainer.Listener() {
+        Trainer.Listener listener() {
+            return new Trainer.Listener() {
                 @Override
                 public void onMessage(String message) {
                     log.accept("  " + message);
@@ -427,7 +428,7 @@ public final class VideoTraining {
             c.initialize(manager, DataType.FLOAT32, new Shape(1, 3, o.frames(), o.size(), o.size()));
             EncoderTrainer.Result r = EncoderTrainer.train(c, manager, classes, train, val,
                     new EncoderTrainer.Input(input, o.split(), o.bgSwap()),
-                    o.stage1(), new EncoderTrainer.Checkpoint(out.resolve(CHECKPOINT_DIR).resolve("stage1-"
+                    o.stage1(), new Checkpoint(out.resolve(CHECKPOINT_DIR).resolve("stage1-"
                             + stream.name() + ".bin"), fingerprint, o.resume(), o.stopAfterStage1Epoch()), log);
             if (!r.finished()) {
                 return false;

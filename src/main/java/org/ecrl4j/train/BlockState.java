@@ -9,9 +9,10 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.List;
 import java.util.Random;
 
-/** What every training loop here shares: the seeded data order and in-memory parameter snapshots. */
+/** What the training loop and its steps share: the seeded data order and parameter snapshots. */
 public final class BlockState {
     private BlockState() {}
 
@@ -47,6 +48,49 @@ public final class BlockState {
             block.loadParameters(manager, new DataInputStream(new ByteArrayInputStream(snapshot)));
         } catch (IOException | MalformedModelException e) {
             throw new IllegalStateException("Cannot restore a parameter snapshot: " + e.getMessage(), e);
+        }
+    }
+
+    /** Which of the block's parameters take gradients, in {@code getParameters()} order. */
+    public static boolean[] learnable(Block block) {
+        var params = block.getParameters();
+        boolean[] out = new boolean[params.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = params.get(i).getValue().requiresGradient();
+        }
+        return out;
+    }
+
+    /**
+     * Puts back parameters taken by {@link #snapshot} into a block that trains on: the arrays come
+     * back without their gradient, so the parameters marked in {@code learnable} get one again.
+     *
+     * @throws IOException when the snapshot belongs to another block
+     */
+    public static void restoreTrainable(Block block, NDManager manager, byte[] snapshot, boolean[] learnable)
+            throws IOException {
+        try {
+            block.loadParameters(manager, new DataInputStream(new ByteArrayInputStream(snapshot)));
+        } catch (MalformedModelException | RuntimeException e) {
+            throw new IOException("the saved parameters do not fit this configuration: " + e.getMessage(), e);
+        }
+        var params = block.getParameters();
+        for (int i = 0; i < learnable.length; i++) {
+            if (learnable[i]) {
+                params.get(i).getValue().getArray().setRequiresGradient(true);
+            }
+        }
+    }
+
+    /**
+     * Checks that a snapshot holds one entry per block.
+     *
+     * @throws IOException when it does not: it belongs to another configuration
+     */
+    public static void checkBlockCount(List<byte[]> snapshot, int blocks) throws IOException {
+        if (snapshot.size() != blocks) {
+            throw new IOException("the saved state holds " + snapshot.size() + " parameter blocks, this run trains "
+                    + blocks + "; it belongs to another configuration");
         }
     }
 

@@ -1,11 +1,14 @@
 package org.ecrl4j.train;
 
-import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.util.Pair;
-import java.util.ArrayList;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
 import org.ecrl4j.data.FeatureSet;
@@ -15,31 +18,33 @@ import org.ecrl4j.eval.Evaluation;
 import org.ecrl4j.nn.GlcaStream;
 import org.ecrl4j.nn.HeadConfig;
 import org.ecrl4j.nn.HeadShape;
+import org.ecrl4j.util.ChecksummedFile;
 
 /**
  * Trains an ECRL head on cached features (the frozen-backbone mode of MODEL.md section 5): builds
- * the confounder dictionary and the start of G from the training features, then runs Adam with
- * weight decay and the chosen schedule. One seed fixes initialisation, data order and dropout.
+ * the confounder dictionary and the start of G from the training features, then runs the
+ * {@link Trainer} loop with the head's {@link TrainStep} (Adam with weight decay and the chosen
+ * schedule). One seed fixes initialisation, data order and dropout.
  */
 public final class HeadTrainer {
-    /** Receives progress; the CLI prints it. */
-    public interface Listener {
-        void onMessage(String message);
+    /** The checkpoint file's usual name in a checkpoint folder; the dictionary is written beside it. */
+    public static final String STATE_FILE = "head-state.bin";
 
-        void onEpoch(EpochMetrics metrics);
-
-        /** A listener that ignores everything. */
-        Listener SILENT = new Listener() {
-            @Override
-            public void onMessage(String message) {}
-
-            @Override
-            public void onEpoch(EpochMetrics metrics) {}
-        };
+    /**
+     * What training produced.
+     *
+     * @param model the trained head (the best epoch's when the options keep the best); null when
+     *     training stopped early
+     * @param history the per-epoch metrics, resumed ones included
+     * @param bestEpoch the epoch whose parameters the model holds
+     * @param finished false when training stopped after {@link Checkpoint#stopAfter} epochs
+     */
+    public record Result(HeadModel model, List<EpochMetrics> history, int bestEpoch, boolean finished) {
+        /** A finished run. */
+        public Result(HeadModel model, List<EpochMetrics> history, int bestEpoch) {
+            this(model, history, bestEpoch, true);
+        }
     }
-
-    /** What training produced: the model and the per-epoch history. */
-    public record Result(HeadModel model, List<EpochMetrics> history, int bestEpoch) {}
 
     private HeadTrainer() {}
 
@@ -69,14 +74,33 @@ public final class HeadTrainer {
     }
 
     /**
-     * Trains a head.
+     * Trains a head without a checkpoint, with {@link Trainer.Seeding#CONTINUOUS} seeding.
      *
      * @param train training features
      * @param val validation features, or null
      * @param classes L
      */
     public static Result train(FeatureSet train, FeatureSet val, HeadConfig config, int classes,
-            TrainOptions options, Listener listener) {
+            TrainOptions options, Trainer.Listener listener) {
+        try {
+            return train(train, val, config, classes, options, Trainer.Seeding.CONTINUOUS, null, listener);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // no checkpoint: no file is touched
+        }
+    }
+
+    /**
+     * Trains (or resumes) a head, writing a checkpoint after every epoch when {@code checkpoint} is
+     * not null. The confounder dictionary is written once beside the checkpoint file
+     * ({@link HeadModel#DICTIONARY_FILE}) and read back on resume; G is a parameter of the head.
+     *
+     * @param seeding {@link Trainer.Seeding#PER_EPOCH} makes a resumed run end exactly as an
+     *     uninterrupted one (the head has dropout)
+     * @throws IOException naming the checkpoint when it cannot be written, or read on resume
+     */
+    public static Result train(FeatureSet train, FeatureSet val, HeadConfig config, int classes,
+            TrainOptions options, Trainer.Seeding seeding, Checkpoint checkpoint, Trainer.Listener listener)
+            throws IOException {
         if (train.count() == 0) {
             throw new IllegalArgumentException("The training set is empty");
         }
@@ -85,84 +109,125 @@ public final class HeadTrainer {
                     + " but only " + classes + " classes were given");
         }
         HeadShape shape = new HeadShape(train.frames(), train.width(), classes);
-        long t0 = System.nanoTime();
-        Pair<ConfounderDictionary, float[][]> dicts = buildDictionaries(train, config, classes, options.seed());
-        if (dicts.getKey() != null || dicts.getValue() != null) {
-            listener.onMessage(String.format("dictionaries built in %.1f s (%s)", (System.nanoTime() - t0) / 1e9,
-                    (dicts.getKey() != null ? "Z: " + dicts.getKey().size() + " entries" : "no Z")
-                            + (dicts.getValue() != null ? ", G: " + dicts.getValue().length + " entries" : "")));
+        Path dictFile = checkpoint == null ? null : checkpoint.file().resolveSibling(HeadModel.DICTIONARY_FILE);
+        HeadModel model;
+        if (checkpoint != null && checkpoint.resuming()) {
+            ConfounderDictionary z = config.backdoor() ? HeadModel.loadDictionary(dictFile, config.dictionary(),
+                    ChecksummedFile.CHECKPOINT) : null;
+            model = HeadModel.create(config, shape, z, null, options.seed());
+        } else {
+            long t0 = System.nanoTime();
+            Pair<ConfounderDictionary, float[][]> dicts = buildDictionaries(train, config, classes, options.seed());
+            if (dicts.getKey() != null || dicts.getValue() != null) {
+                listener.onMessage(String.format("dictionaries built in %.1f s (%s)", (System.nanoTime() - t0) / 1e9,
+                        (dicts.getKey() != null ? "Z: " + dicts.getKey().size() + " entries" : "no Z")
+                                + (dicts.getValue() != null ? ", G: " + dicts.getValue().length + " entries" : "")));
+            }
+            if (checkpoint != null && dicts.getKey() != null) {
+                Files.createDirectories(dictFile.toAbsolutePath().getParent());
+                HeadModel.saveDictionary(dicts.getKey(), dictFile);
+            }
+            model = HeadModel.create(config, shape, dicts.getKey(), dicts.getValue(), options.seed());
         }
-        HeadModel model = HeadModel.create(config, shape, dicts.getKey(), dicts.getValue(), options.seed());
         try {
-            return run(model, train, val, options, listener);
-        } catch (RuntimeException e) {
+            Trainer.Result r = Trainer.fit(new Step(model, train, val, options), options, seeding, checkpoint,
+                    listener);
+            if (!r.finished()) {
+                model.close();
+                return new Result(null, r.history(), r.keptEpoch(), false);
+            }
+            return new Result(model, r.history(), r.keptEpoch(), true);
+        } catch (RuntimeException | IOException e) {
             model.close();
             throw e;
         }
     }
 
-    private static Result run(HeadModel model, FeatureSet train, FeatureSet val, TrainOptions options,
-            Listener listener) {
-        if (val != null) {
-            model.checkCompatible(val, "validation features");
+    /** The head's step: a {@link TrainStep} on a batch of cached features. */
+    private static final class Step implements Trainer.Step {
+        private final HeadModel model;
+        private final FeatureSet train;
+        private final FeatureSet val;
+        private final TrainOptions options;
+        private final TrainStep step;
+        private final boolean[] learnable;
+        private final long[] labels;
+        private final int classes;
+        private float[] trainLogits;
+        private long[] trainLabels;
+
+        Step(HeadModel model, FeatureSet train, FeatureSet val, TrainOptions options) {
+            if (val != null) {
+                model.checkCompatible(val, "validation features");
+            }
+            this.model = model;
+            this.train = train;
+            this.val = val;
+            this.options = options;
+            int n = train.count();
+            this.step = new TrainStep(model, TrainStep.adam(options, (n + options.batchSize() - 1) / options.batchSize()));
+            this.learnable = BlockState.learnable(model.head());
+            this.labels = train.labels();
+            this.classes = model.shape().classes();
         }
-        int n = train.count();
-        int stepsPerEpoch = (n + options.batchSize() - 1) / options.batchSize();
-        TrainStep step = new TrainStep(model, TrainStep.adam(options, stepsPerEpoch));
-        Random order = new Random(options.seed());
-        Engine.getInstance().setRandomSeed((int) options.seed() + 1);
-        List<EpochMetrics> history = new ArrayList<>();
-        byte[] best = null;
-        double bestAcc = -1;
-        int bestEpoch = -1;
-        int classes = model.shape().classes();
-        long[] labels = train.labels();
-        for (int epoch = 0; epoch < options.epochs(); epoch++) {
-            long start = System.nanoTime();
-            int[] perm = BlockState.permutation(n, order);
-            double lossSum = 0;
-            float[] trainLogits = new float[n * classes];
-            long[] trainLabels = new long[n];
-            for (int s = 0; s < stepsPerEpoch; s++) {
-                int from = s * options.batchSize();
-                int[] idx = java.util.Arrays.copyOfRange(perm, from, Math.min(n, from + options.batchSize()));
-                try (NDManager stepManager = model.manager().newSubManager()) {
-                    NDList batch = train.batch(stepManager, idx);
-                    TrainStep.Output out = step.run(stepManager, new NDList(batch.get(0), batch.get(1), batch.get(2)),
-                            batch.get(3));
-                    NDArray loss = out.loss();
-                    NDArray logits = out.logits();
-                    float l = loss.getFloat();
-                    if (!Float.isFinite(l)) {
-                        throw new IllegalStateException("Training diverged: loss is " + l + " at epoch " + (epoch + 1)
-                                + "; lower the learning rate (--lr)");
-                    }
-                    lossSum += l * idx.length;
-                    float[] lg = logits.toFloatArray();
-                    for (int i = 0; i < idx.length; i++) {
-                        System.arraycopy(lg, i * classes, trainLogits, (from + i) * classes, classes);
-                        trainLabels[from + i] = labels[idx[i]];
-                    }
+
+        @Override
+        public String name() {
+            return "the head";
+        }
+
+        @Override
+        public int size() {
+            return train.count();
+        }
+
+        @Override
+        public void beginEpoch(int epoch) {
+            trainLogits = new float[train.count() * classes];
+            trainLabels = new long[train.count()];
+        }
+
+        @Override
+        public float step(int[] idx, int from, Random random) {
+            try (NDManager stepManager = model.manager().newSubManager()) {
+                NDList batch = train.batch(stepManager, idx);
+                TrainStep.Output out = step.run(stepManager, new NDList(batch.get(0), batch.get(1), batch.get(2)),
+                        batch.get(3));
+                float l = out.loss().getFloat();
+                float[] lg = out.logits().toFloatArray();
+                for (int i = 0; i < idx.length; i++) {
+                    System.arraycopy(lg, i * classes, trainLogits, (from + i) * classes, classes);
+                    trainLabels[from + i] = labels[idx[i]];
                 }
-            }
-            EpochMetrics m = epochMetrics(epoch, options, model, lossSum / n, trainLogits, trainLabels, val, start);
-            history.add(m);
-            listener.onEpoch(m);
-            double score = Double.isNaN(m.valAcc1()) ? m.acc1() : m.valAcc1();
-            if (options.keepBest() && score >= bestAcc) { // ties: the later epoch, which has trained longer
-                bestAcc = score;
-                bestEpoch = epoch + 1;
-                best = BlockState.snapshot(model.head());
+                return l;
             }
         }
-        if (options.keepBest() && best != null && bestEpoch != options.epochs()) {
-            BlockState.restore(model.head(), model.manager(), best);
-            listener.onMessage("kept the parameters of epoch " + bestEpoch + " (best validation Acc@1 "
-                    + String.format("%.3f", bestAcc) + ")");
-        } else {
-            bestEpoch = options.epochs();
+
+        @Override
+        public EpochMetrics endEpoch(int epoch, double meanLoss, long startNanos) {
+            return epochMetrics(epoch, options, model, meanLoss, trainLogits, trainLabels, val, startNanos);
         }
-        return new Result(model, history, bestEpoch);
+
+        @Override
+        public List<byte[]> snapshot() {
+            return List.of(BlockState.snapshot(model.head()));
+        }
+
+        @Override
+        public void restore(List<byte[]> snapshot) throws IOException {
+            BlockState.checkBlockCount(snapshot, 1);
+            BlockState.restoreTrainable(model.head(), model.manager(), snapshot.get(0), learnable);
+        }
+
+        @Override
+        public void writeOptimiser(DataOutputStream out) throws IOException {
+            step.writeState(out);
+        }
+
+        @Override
+        public void readOptimiser(DataInputStream in) throws IOException {
+            step.readState(in);
+        }
     }
 
     /**
@@ -202,7 +267,4 @@ public final class HeadTrainer {
         }
         return labels.length == 0 ? Double.NaN : sum / labels.length;
     }
-
-
-
 }

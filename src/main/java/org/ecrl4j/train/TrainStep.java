@@ -15,7 +15,7 @@ import java.util.List;
 import org.ecrl4j.nn.Losses;
 
 /**
- * One optimisation step of a head, the unit {@link HeadTrainer} repeats and {@code ecrl4j bench
+ * One optimisation step of a head, the unit {@link HeadTrainer}'s step repeats and {@code ecrl4j bench
  * head} times: forward in training mode, cross-entropy loss (MODEL.md section 5), backward, an
  * Adam update of every trainable parameter ({@link FusedAdam}), which also sets the gradients back
  * to zero (the PyTorch engine accumulates them).
@@ -52,6 +52,16 @@ public final class TrainStep {
         Tracker schedule = update -> options.learningRateAt((update - 1) / stepsPerEpoch,
                 ((update - 1) % stepsPerEpoch) / (double) stepsPerEpoch);
         return new FusedAdam(schedule, options.weightDecay(), Math.max(1, JniUtils.getNumThreads()));
+    }
+
+    /** Writes the optimiser's state for the parameters this step updates. */
+    public void writeState(java.io.DataOutputStream out) throws java.io.IOException {
+        optimizer.writeState(out, trainable);
+    }
+
+    /** Reads what {@link #writeState} wrote, for a resumed run. */
+    public void readState(java.io.DataInputStream in) throws java.io.IOException {
+        optimizer.readState(in, trainable);
     }
 
     /**

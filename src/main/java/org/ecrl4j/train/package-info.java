@@ -1,2 +1,2 @@
-/** Training loops, run folders and their provenance. */
+/** The training loop and its checkpoints, the head's training step, run folders and their provenance. */
 package org.ecrl4j.train;

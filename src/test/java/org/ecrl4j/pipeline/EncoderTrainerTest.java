@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.ecrl4j.train.Checkpoint;
 import org.ecrl4j.nn.backbone.PooledClassifier;
 import org.ecrl4j.nn.backbone.TinyVideoNet;
 import org.ecrl4j.saliency.SplitOptions;
@@ -24,7 +25,7 @@ class EncoderTrainerTest {
 
     static final EncoderTrainer.Input INPUT = new EncoderTrainer.Input(ClipBatches.Stream.WHOLE, SplitOptions.PAPER, 0);
 
-    private static EncoderTrainer.Result train(NDManager manager, List<StoredClip> clips, EncoderTrainer.Checkpoint c,
+    private static EncoderTrainer.Result train(NDManager manager, List<StoredClip> clips, Checkpoint c,
             List<String> heard) throws IOException {
         TinyVideoNet net = TinyVideoNet.create(manager, List.of(4, 8), 3);
         net.setTrainable(true);
@@ -41,7 +42,7 @@ class EncoderTrainerTest {
         List<StoredClip> clips = JointTrainerTest.clips(6, 1);
         Path state = dir.resolve("stage1-V.bin");
         try (NDManager m = NDManager.newBaseManager()) {
-            EncoderTrainer.Result r = train(m, clips, new EncoderTrainer.Checkpoint(state, "fp", false, 1),
+            EncoderTrainer.Result r = train(m, clips, new Checkpoint(state, "fp", false, 1),
                     new ArrayList<>());
             assertFalse(r.finished());
         }
@@ -56,7 +57,7 @@ class EncoderTrainerTest {
             List<String> heard = new ArrayList<>();
             try (NDManager m = NDManager.newBaseManager()) {
                 IOException e = assertThrows(IOException.class,
-                        () -> train(m, clips, new EncoderTrainer.Checkpoint(state, "fp", true, 0), heard));
+                        () -> train(m, clips, new Checkpoint(state, "fp", true, 0), heard));
                 assertEquals(damage.equals("flip")
                         ? state + " is damaged: checksum mismatch; delete it and rerun from the last good epoch"
                         : state + " is truncated; delete it and rerun from the last good epoch", e.getMessage());

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.ecrl4j.train.Checkpoint;
 import org.ecrl4j.recipe.Recipes;
 import org.ecrl4j.data.FeatureSet;
 import org.ecrl4j.data.VideoSample;
@@ -34,6 +35,7 @@ import org.ecrl4j.saliency.SplitOptions;
 import org.ecrl4j.train.EpochMetrics;
 import org.ecrl4j.train.HeadModel;
 import org.ecrl4j.train.HeadTrainer;
+import org.ecrl4j.train.Trainer;
 import org.ecrl4j.train.TrainOptions;
 import org.ecrl4j.video.RgbFrame;
 import org.junit.jupiter.api.Test;
@@ -120,8 +122,8 @@ class JointTrainerTest {
         List<EpochMetrics> straightHistory;
         try (Setup s = setup(train, split, 3)) {
             JointTrainer.Result r = JointTrainer.train(s.encoders(), s.model(), s.manager(), train, val, input,
-                    options(3), new JointTrainer.Checkpoint(dir.resolve("a.bin"), "fp", false, 0),
-                    HeadTrainer.Listener.SILENT);
+                    options(3), new Checkpoint(dir.resolve("a.bin"), "fp", false, 0),
+                    Trainer.Listener.SILENT);
             assertTrue(r.finished());
             assertEquals(3, r.history().size());
             straight = valLogits(s, val, split);
@@ -130,25 +132,25 @@ class JointTrainerTest {
         Path state = dir.resolve("b.bin");
         try (Setup s = setup(train, split, 3)) {
             JointTrainer.Result r = JointTrainer.train(s.encoders(), s.model(), s.manager(), train, val, input,
-                    options(3), new JointTrainer.Checkpoint(state, "fp", false, 2), HeadTrainer.Listener.SILENT);
+                    options(3), new Checkpoint(state, "fp", false, 2), Trainer.Listener.SILENT);
             assertFalse(r.finished(), "stopped after 2 epochs as a kill would");
             assertEquals(2, r.history().size());
         }
         assertTrue(Files.isRegularFile(state));
         try (Setup s = setup(train, split, 3)) {
             IOException refused = assertThrows(IOException.class, () -> JointTrainer.train(s.encoders(), s.model(),
-                    s.manager(), train, val, input, options(3), new JointTrainer.Checkpoint(state, "fp", false, 0),
-                    HeadTrainer.Listener.SILENT));
+                    s.manager(), train, val, input, options(3), new Checkpoint(state, "fp", false, 0),
+                    Trainer.Listener.SILENT));
             assertTrue(refused.getMessage().contains("--resume"), refused.getMessage());
             IOException other = assertThrows(IOException.class, () -> JointTrainer.train(s.encoders(), s.model(),
-                    s.manager(), train, val, input, options(3), new JointTrainer.Checkpoint(state, "other", true, 0),
-                    HeadTrainer.Listener.SILENT));
+                    s.manager(), train, val, input, options(3), new Checkpoint(state, "other", true, 0),
+                    Trainer.Listener.SILENT));
             assertTrue(other.getMessage().contains("another configuration"), other.getMessage());
         }
         try (Setup s = setup(train, split, 3)) {
             List<String> messages = new ArrayList<>();
             JointTrainer.Result r = JointTrainer.train(s.encoders(), s.model(), s.manager(), train, val, input,
-                    options(3), new JointTrainer.Checkpoint(state, "fp", true, 0), new HeadTrainer.Listener() {
+                    options(3), new Checkpoint(state, "fp", true, 0), new Trainer.Listener() {
                         @Override
                         public void onMessage(String m) {
                             messages.add(m);
@@ -177,7 +179,7 @@ class JointTrainerTest {
         Path state = dir.resolve(JointTrainer.STATE_FILE);
         try (Setup s = setup(train, split, 3)) {
             JointTrainer.train(s.encoders(), s.model(), s.manager(), train, List.of(), input, options(2),
-                    new JointTrainer.Checkpoint(state, "fp", false, 1), HeadTrainer.Listener.SILENT);
+                    new Checkpoint(state, "fp", false, 1), Trainer.Listener.SILENT);
         }
         byte[] good = Files.readAllBytes(state);
         for (String damage : List.of("flip", "truncate")) {
@@ -190,8 +192,8 @@ class JointTrainerTest {
             List<String> heard = new ArrayList<>();
             try (Setup s = setup(train, split, 3)) {
                 IOException e = assertThrows(IOException.class, () -> JointTrainer.train(s.encoders(), s.model(),
-                        s.manager(), train, List.of(), input, options(2), new JointTrainer.Checkpoint(state, "fp", true,
-                                0), new HeadTrainer.Listener() {
+                        s.manager(), train, List.of(), input, options(2), new Checkpoint(state, "fp", true,
+                                0), new Trainer.Listener() {
                             @Override
                             public void onMessage(String m) {
                                 heard.add(m);
@@ -220,7 +222,7 @@ class JointTrainerTest {
                 float[] before = enc.getParameters().get(0).getValue().getArray().toFloatArray();
                 float[] headBefore = s.model().head().getParameters().get(0).getValue().getArray().toFloatArray();
                 JointTrainer.train(s.encoders(), s.model(), s.manager(), train, List.of(),
-                        new JointTrainer.Input(split, 0, scale), options(1), HeadTrainer.Listener.SILENT);
+                        new JointTrainer.Input(split, 0, scale), options(1), Trainer.Listener.SILENT);
                 float[] after = enc.getParameters().get(0).getValue().getArray().toFloatArray();
                 float[] headAfter = s.model().head().getParameters().get(0).getValue().getArray().toFloatArray();
                 assertFalse(java.util.Arrays.equals(headBefore, headAfter), "the head always trains");

@@ -32,7 +32,7 @@ class DamagedRunFilesTest {
         FeatureSet train = PlantedFeatures.make(means, 6, 4, false, 1);
         TrainOptions options = new TrainOptions(1, 8, 3e-3f, 1e-3f, TrainOptions.Schedule.COSINE, 4, 0.1f, 5, false);
         Path run = dir.resolve("run");
-        HeadTrainer.Result r = HeadTrainer.train(train, null, config, 3, options, HeadTrainer.Listener.SILENT);
+        HeadTrainer.Result r = HeadTrainer.train(train, null, config, 3, options, Trainer.Listener.SILENT);
         try (HeadModel m = r.model()) {
             m.save(run);
             RunFolder.writeConfig(run, new RunFolder.RunConfig(RunFolder.FORMAT, config, m.shape(), options,
@@ -97,13 +97,13 @@ class DamagedRunFilesTest {
         FeatureSet train = PlantedFeatures.make(means, 6, 4, false, 1);
         TrainOptions options = new TrainOptions(2, 8, 3e-3f, 1e-3f, TrainOptions.Schedule.COSINE, 4, 0.1f, 5, false);
         Path folder = dir.resolve("ckpt");
-        CheckpointedHeadTrainer.train(train, null, KMEANS, 3, options, "fp", folder, false, 1,
-                HeadTrainer.Listener.SILENT);
-        Path state = folder.resolve(CheckpointedHeadTrainer.STATE_FILE);
+        Path state = folder.resolve(HeadTrainer.STATE_FILE);
+        HeadTrainer.train(train, null, KMEANS, 3, options, Trainer.Seeding.PER_EPOCH,
+                new Checkpoint(state, "fp", false, 1), Trainer.Listener.SILENT);
         FileDamage.flipBits(state, 250, 9);
         List<String> heard = new ArrayList<>();
-        IOException e = assertThrows(IOException.class, () -> CheckpointedHeadTrainer.train(train, null, KMEANS, 3,
-                options, "fp", folder, true, 0, new HeadTrainer.Listener() {
+        IOException e = assertThrows(IOException.class, () -> HeadTrainer.train(train, null, KMEANS, 3,
+                options, Trainer.Seeding.PER_EPOCH, new Checkpoint(state, "fp", true, 0), new Trainer.Listener() {
                     @Override
                     public void onMessage(String m) {
                         heard.add(m);

@@ -34,7 +34,7 @@ class HeadTrainerTest {
         float[][] means = PlantedFeatures.classMeans(L, D, 1.0f, 1);
         FeatureSet train = PlantedFeatures.make(means, 30, T, false, 2);
         HeadConfig config = Recipes.named(name).head().toBuilder().globalEntries(32).build();
-        HeadTrainer.Result r = HeadTrainer.train(train, null, config, L, options(20, 7), HeadTrainer.Listener.SILENT);
+        HeadTrainer.Result r = HeadTrainer.train(train, null, config, L, options(20, 7), Trainer.Listener.SILENT);
         try (HeadModel model = r.model()) {
             double acc = Evaluation.of(model.logits(train, 32), train.labels(), L).acc1();
             assertTrue(acc >= 0.95, name + ": training accuracy " + acc + " after 20 epochs");
@@ -49,7 +49,7 @@ class HeadTrainerTest {
         FeatureSet train = PlantedFeatures.make(means, 30, T, true, 3);
         FeatureSet test = PlantedFeatures.make(means, 50, T, false, 4);
         HeadTrainer.Result r = HeadTrainer.train(train, null, Recipes.named("ecrl").head().toBuilder().globalEntries(32).build(), L,
-                options(20, 7), HeadTrainer.Listener.SILENT);
+                options(20, 7), Trainer.Listener.SILENT);
         try (HeadModel model = r.model()) {
             double acc = Evaluation.of(model.logits(test, 64), test.labels(), L).acc1();
             // Chance is 0.25; with 200 test videos the standard error is about 0.03.
@@ -65,13 +65,13 @@ class HeadTrainerTest {
         float[] a;
         float[] b;
         float[] c;
-        try (HeadModel m = HeadTrainer.train(train, null, config, L, options(2, 5), HeadTrainer.Listener.SILENT).model()) {
+        try (HeadModel m = HeadTrainer.train(train, null, config, L, options(2, 5), Trainer.Listener.SILENT).model()) {
             a = m.logits(train, 16);
         }
-        try (HeadModel m = HeadTrainer.train(train, null, config, L, options(2, 5), HeadTrainer.Listener.SILENT).model()) {
+        try (HeadModel m = HeadTrainer.train(train, null, config, L, options(2, 5), Trainer.Listener.SILENT).model()) {
             b = m.logits(train, 16);
         }
-        try (HeadModel m = HeadTrainer.train(train, null, config, L, options(2, 6), HeadTrainer.Listener.SILENT).model()) {
+        try (HeadModel m = HeadTrainer.train(train, null, config, L, options(2, 6), Trainer.Listener.SILENT).model()) {
             c = m.logits(train, 16);
         }
         assertArrayEquals(a, b, 0f);
