@@ -166,7 +166,6 @@ public final class TrainCommand implements Callable<Integer> {
         };
         HeadTrainer.Result result = HeadTrainer.train(train, valSet, head, l, options, listener);
         try (HeadModel model = result.model()) {
-            model.save(out);
             List<String> classNames = new ArrayList<>();
             for (int c = 0; c < l; c++) {
                 classNames.add(Integer.toString(c));
@@ -174,16 +173,13 @@ public final class TrainCommand implements Callable<Integer> {
             Map<String, Path> inputs = new LinkedHashMap<>();
             inputs.put("features", features);
             inputs.put("val", val);
-            RunFolder.writeConfig(out, new RunFolder.RunConfig(RunFolder.FORMAT, head, model.shape(), options,
-                    classNames, RunFolder.provenance(options.seed(), EcrlCommand.codeVersion(), inputs)));
-            Map<String, Object> metrics = new LinkedHashMap<>();
-            metrics.put("history", result.history());
-            metrics.put("kept_epoch", result.bestEpoch());
-            metrics.put("train", Evaluation.of("run " + out, model.logits(train, 64), train.labels(), l).toJson());
+            Map<String, Object> results = new LinkedHashMap<>();
+            results.put("train", Evaluation.of("run " + out, model.logits(train, 64), train.labels(), l).toJson());
             if (valSet != null) {
-                metrics.put("val", Evaluation.of("run " + out, model.logits(valSet, 64), valSet.labels(), l).toJson());
+                results.put("val", Evaluation.of("run " + out, model.logits(valSet, 64), valSet.labels(), l).toJson());
             }
-            RunFolder.writeMetrics(out, metrics);
+            RunFolder.writeRun(out, model, options, classNames, EcrlCommand.codeVersion(), inputs, result.history(),
+                    result.bestEpoch(), results);
         }
         System.err.println("run written to " + out);
         return 0;

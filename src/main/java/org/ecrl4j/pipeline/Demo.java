@@ -435,24 +435,19 @@ public final class Demo {
     private void saveRun(Path dir, HeadModel model, HeadTrainer.Result r, Map<String, Evaluation> evals,
             List<String> classes, long seed) {
         try {
-            model.save(dir);
             Map<String, Path> inputs = new LinkedHashMap<>();
             inputs.put("annotations", options.out().resolve("benchmark").resolve(BenchmarkWriter.ANNOTATIONS));
-            RunFolder.writeConfig(dir, new RunFolder.RunConfig(RunFolder.FORMAT, model.config(), model.shape(),
-                    options.head().withSeed(seed), classes,
-                    RunFolder.provenance(seed, options.codeVersion(), inputs)));
-            Map<String, Object> metrics = new LinkedHashMap<>();
-            metrics.put("history", r.history());
-            metrics.put("kept_epoch", r.bestEpoch());
+            Map<String, Object> results = new LinkedHashMap<>();
             for (var e : evals.entrySet()) {
-                metrics.put(e.getKey(), e.getValue().toJson());
+                results.put(e.getKey(), e.getValue().toJson());
             }
             Map<String, Double> acc1 = new LinkedHashMap<>();
             evals.forEach((k, v) -> acc1.put(k, v.acc1()));
             if (BiasMetrics.applicable(acc1.keySet())) {
-                metrics.put("bias", BiasMetrics.of(acc1).toJson());
+                results.put("bias", BiasMetrics.of(acc1).toJson());
             }
-            RunFolder.writeMetrics(dir, metrics);
+            RunFolder.writeRun(dir, model, options.head().withSeed(seed), classes, options.codeVersion(), inputs,
+                    r.history(), r.bestEpoch(), results);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException("Cannot write the run folder " + dir + ": " + e.getMessage(), e);
         }

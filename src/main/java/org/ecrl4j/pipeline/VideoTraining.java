@@ -381,25 +381,20 @@ public final class VideoTraining {
         /** Writes the head, config.json and metrics.json of the finished run. */
         void write(HeadModel model, List<EpochMetrics> history, int keptEpoch, FeatureSet trainFeatures,
                 FeatureSet valFeatures) throws IOException {
-            model.save(out);
             Map<String, Path> inputs = new LinkedHashMap<>();
             inputs.put("annotations", Files.isDirectory(o.annotations()) ? null : o.annotations());
             inputs.put("backbone", backboneFile);
-            RunFolder.writeConfig(out, new RunFolder.RunConfig(RunFolder.FORMAT, o.head(), model.shape(),
-                    o.headOptions(), classes, RunFolder.provenance(o.headOptions().seed(), codeVersion, inputs)));
-            Map<String, Object> metrics = new LinkedHashMap<>();
-            metrics.put("history", history);
-            metrics.put("kept_epoch", keptEpoch);
-            metrics.put("train", Evaluation.of(model.logits(trainFeatures, 64), trainFeatures.labels(),
+            Map<String, Object> results = new LinkedHashMap<>();
+            results.put("train", Evaluation.of(model.logits(trainFeatures, 64), trainFeatures.labels(),
                     classes.size()).toJson());
             if (valFeatures != null) {
-                metrics.put("val", Evaluation.of(model.logits(valFeatures, 64), valFeatures.labels(),
+                results.put("val", Evaluation.of(model.logits(valFeatures, 64), valFeatures.labels(),
                         classes.size()).toJson());
             }
             if (!skipped.isEmpty()) {
-                metrics.put("skipped_videos", skipped);
+                results.put("skipped_videos", skipped);
             }
-            RunFolder.writeMetrics(out, metrics);
+            RunFolder.writeRun(out, model, o.headOptions(), classes, codeVersion, inputs, history, keptEpoch, results);
             log.accept("run written to " + out);
         }
     }

@@ -87,6 +87,26 @@ public final class RunFolder {
         }
     }
 
+    /**
+     * Writes a finished run: the head's parameters (and dictionary), {@code config.json} with the
+     * provenance of {@code options.seed()}, {@code codeVersion} and the SHA-256 of {@code inputs},
+     * and {@code metrics.json} with the history, the kept epoch and then {@code results} (per-split
+     * evaluations, bias metrics, skipped videos, ...). The one writer of run folders: {@code train
+     * --features}, {@code train --data} and the demo all write through it.
+     */
+    public static void writeRun(Path dir, HeadModel model, TrainOptions options, List<String> classes,
+            String codeVersion, Map<String, Path> inputs, List<EpochMetrics> history, int keptEpoch,
+            Map<String, Object> results) throws IOException {
+        model.save(dir);
+        writeConfig(dir, new RunConfig(FORMAT, model.config(), model.shape(), options, classes,
+                provenance(options.seed(), codeVersion, inputs)));
+        Map<String, Object> metrics = new LinkedHashMap<>();
+        metrics.put("history", history);
+        metrics.put("kept_epoch", keptEpoch);
+        metrics.putAll(results);
+        writeMetrics(dir, metrics);
+    }
+
     public static void writeConfig(Path dir, RunConfig config) throws IOException {
         AtomicFiles.writeString(dir.resolve(CONFIG_FILE), JSON.writeValueAsString(config));
     }
