@@ -44,7 +44,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--val", paramLabel = "VAL.npz", description = "validation features (same layout)")
     Path val;
 
-    @Option(names = "--config", defaultValue = "ecrl", paramLabel = "NAME",
+    @Option(names = "--config", defaultValue = Recipe.DEFAULT, paramLabel = "NAME",
             description = "configuration, a named recipe: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})",
             completionCandidates = RecipeNames.class)
     String config;

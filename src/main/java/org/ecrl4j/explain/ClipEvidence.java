@@ -77,7 +77,7 @@ public final class ClipEvidence implements VideoEvidence {
      *
      * @throws IllegalArgumentException when M_v is not the built-in backbone (Grad-CAM reads its last
      *     stage), the encoders' d is not the head's, or the head's logits do not read F_v at all
-     *     (e.g. ecrl-plus, whose GLCA reads S: its map would be empty)
+     *     (e.g. fg-only, which reads the foreground alone: its map would be empty)
      */
     public static CamModel head(Encoders encoders, HeadModel model) {
         if (!(encoders.video() instanceof TinyVideoNet net)) {

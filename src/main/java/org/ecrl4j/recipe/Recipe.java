@@ -17,6 +17,9 @@ import org.ecrl4j.saliency.SplitOptions;
  */
 public record Recipe(String name, HeadConfig head, Stage1 stage1, SplitOptions split, double swap,
         boolean swappedCopies) {
+    /** The name of the default recipe ({@link Recipes#defaultRecipe()}), for option defaults. */
+    public static final String DEFAULT = "ecrl-plus";
+
     public Recipe {
         if (name == null || name.isBlank()) {
             throw new IllegalArgumentException("a recipe needs a name");

@@ -116,6 +116,23 @@ class VideoPipelineCommandsTest {
         assertEquals(2, metrics.at("/val/count").asInt());
     }
 
+    /** Issue 17: one default, and {@code train --data} without {@code --config} runs it. */
+    @Test
+    @Order(2)
+    void trainWithoutConfigRunsTheDefaultRecipe() throws Exception {
+        Path out = dir.resolve("default-run");
+        Result r = cli(args(new String[] {"train", "--data", annotations.toString(), "--out", out.toString(),
+            "--stage1-epochs", "1", "--epochs", "1", "--global-entries", "8", "--seed", "3"}, PIPELINE));
+        assertEquals(0, r.code(), r.err());
+        JsonNode config = JSON.readTree(out.resolve("config.json").toFile());
+        assertEquals("ecrl-plus", config.at("/head/name").asText());
+        assertTrue(config.at("/head/videoLogit").asBoolean(), "the default has a V path: " + config.get("head"));
+        assertEquals("S", config.at("/head/glcaStream").asText());
+        JsonNode pipeline = JSON.readTree(out.resolve("pipeline.json").toFile());
+        assertEquals("CLIP", pipeline.at("/split/crop").asText());
+        assertEquals(1.0, pipeline.get("bgSwap").asDouble(), pipeline.toString());
+    }
+
     @Test
     @Order(2)
     void extractWithTheRunsEncoderReproducesItsFeatures() throws Exception {

@@ -97,7 +97,7 @@ class ClipEvidenceTest {
             }
             ConfounderDictionary dictionary = new ConfounderDictionary(entries, new float[] {0.1f, 0.2f, 0.3f, 0.4f},
                     DictionaryKind.values()[0]);
-            for (String name : List.of("ecrl", "base", "fcm-bcm-tsc-bd")) {
+            for (String name : List.of("ecrl", "base", "fcm-bcm-tsc-bd", "ecrl-plus")) {
                 HeadConfig config = Recipes.named(name).head().toBuilder().globalEntries(6).build();
                 try (HeadModel model = HeadModel.create(config, new HeadShape(T, d, 3), dictionary, null, 9)) {
                     float[] expected = model.logits(features, 1);
@@ -132,12 +132,12 @@ class ClipEvidenceTest {
                     }
                 }
             }
-            // ecrl-plus reads F_v nowhere (its GLCA reads S): its map would be empty, and it is refused.
-            try (HeadModel plus = HeadModel.create(Recipes.named("ecrl-plus").head().toBuilder().globalEntries(6).build(),
-                    new HeadShape(T, d, 3), dictionary, null, 1)) {
-                String msg = assertThrows(IllegalArgumentException.class, () -> ClipEvidence.head(encoders, plus))
+            // fg-only reads F_v nowhere (only the foreground stream): its map would be empty, and it is refused.
+            // (ecrl-plus, which read F_v nowhere before issue 17, now has its V path and is explained above.)
+            try (HeadModel fg = HeadModel.create(Recipes.named("fg-only").head(), new HeadShape(T, d, 3), null, null, 1)) {
+                String msg = assertThrows(IllegalArgumentException.class, () -> ClipEvidence.head(encoders, fg))
                         .getMessage();
-                assertTrue(msg.contains("F_v") && msg.contains("ecrl-plus"), msg);
+                assertTrue(msg.contains("F_v") && msg.contains("fg-only"), msg);
             }
             // A head on features of another width is refused, naming both widths.
             try (HeadModel narrow = HeadModel.create(Recipes.named("base").head(), new HeadShape(T, d + 1, 3), null, null, 1)) {
