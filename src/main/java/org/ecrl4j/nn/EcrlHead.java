@@ -10,10 +10,15 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import java.util.Optional;
 
 /**
  * The ECRL head on per-frame features: every row of MODEL.md section 6 as one block, chosen by a
- * {@link HeadConfig}. Parts a configuration does not use are not built (no unused parameters).
+ * {@link HeadConfig}. The logits are the sum of three terms, video, branch and front-door; a term a
+ * configuration does not use is the zero term and a stage it does not use (cross-frame modelling
+ * of one stream, Ψ, the back-door adjustment) the identity, as timm builds optional parts, so the
+ * forward pass has no branches and no part is null. Absent parts hold no parameters and no child
+ * blocks, so the parameter files keep their layout.
  *
  * <pre>
  *   F_rs, F_rc = CCM(F_s), CCM(F_c)            (or the frame means, without cross-frame modelling)
@@ -32,16 +37,53 @@ import ai.djl.util.PairList;
 public final class EcrlHead extends AbstractBlock {
     private final HeadConfig config;
     private final HeadShape shape;
-    private final Linear videoFc;
-    private final CrossFrameModelling fgModel;
-    private final CrossFrameModelling bgModel;
-    private final Linear branchFc;
-    private final Linear psi;
-    private final BackdoorAdjustment backdoor;
-    private final GlobalLocalCausalAttention glca;
-    private final Linear frontdoorFc;
+    private final Term video;
+    private final Term branch;
+    private final Term frontdoor;
+    private final Optional<GlobalLocalCausalAttention> glca;
     private NDArray confounders;
     private NDArray prior;
+
+    /**
+     * One additive term of the logits: its (B, L) contribution, with its named outputs appended to
+     * {@code out}; the zero term adds nothing.
+     */
+    private interface Term {
+        NDArray logits(ParameterStore ps, Streams x, boolean training, NDList out);
+
+        /** Initialises the term's blocks, in the order the parameter files hold them. */
+        void initialize(NDManager manager, DataType dataType);
+    }
+
+    /** The head's inputs: F_v, F_s, F_c (B, T, d), pooled F_v (B, d) and the batch's zero logits (B, L). */
+    private record Streams(NDArray fv, NDArray fs, NDArray fc, NDArray pooledV, NDArray zero) {}
+
+    /** A stage from a (B, d) representation to a (B, d) one, or the identity. */
+    private interface Stage {
+        NDArray apply(ParameterStore ps, NDArray x, boolean training, NDList out);
+
+        void initialize(NDManager manager, DataType dataType);
+
+        Stage IDENTITY = new Stage() {
+            @Override
+            public NDArray apply(ParameterStore ps, NDArray x, boolean training, NDList out) {
+                return x;
+            }
+
+            @Override
+            public void initialize(NDManager manager, DataType dataType) {}
+        };
+    }
+
+    private static final Term ZERO = new Term() {
+        @Override
+        public NDArray logits(ParameterStore ps, Streams x, boolean training, NDList out) {
+            return x.zero();
+        }
+
+        @Override
+        public void initialize(NDManager manager, DataType dataType) {}
+    };
 
     public EcrlHead(HeadConfig config, HeadShape shape) {
         this.config = config;
@@ -49,28 +91,137 @@ public final class EcrlHead extends AbstractBlock {
         int d = shape.width();
         int t = shape.frames();
         int l = shape.classes();
-        videoFc = config.videoLogit() ? addChildBlock("video_fc", Layers.linear(l, true)) : null;
+        // Children are added in the order of the parameter files: video_fc, fcm, bcm, psi, backdoor,
+        // branch_fc, glca, frontdoor_fc.
+        video = config.videoLogit() ? videoTerm(addChildBlock("video_fc", Layers.linear(l, true)), d) : ZERO;
         Branch b = config.branch();
-        boolean fg = b == Branch.FOREGROUND || b == Branch.JOINT;
-        boolean bg = b == Branch.BACKGROUND || b == Branch.JOINT;
-        fgModel = fg ? addChildBlock("fcm", new CrossFrameModelling(config.crossFrame(), t, d)) : null;
-        bgModel = bg ? addChildBlock("bcm", new CrossFrameModelling(config.crossFrame(), t, d)) : null;
-        psi = b == Branch.JOINT ? addChildBlock("psi", Layers.linear(d, true)) : null;
-        if (config.backdoor()) {
-            backdoor = addChildBlock("backdoor", new BackdoorAdjustment(d, d, config.bdAttention(),
-                    config.useMu(), config.usePrior()));
+        if (b == Branch.NONE) {
+            branch = ZERO;
         } else {
-            backdoor = null;
+            boolean fg = b == Branch.FOREGROUND || b == Branch.JOINT;
+            boolean bg = b == Branch.BACKGROUND || b == Branch.JOINT;
+            CrossFrameModelling fgModel = fg ? addChildBlock("fcm", new CrossFrameModelling(config.crossFrame(), t, d)) : null;
+            CrossFrameModelling bgModel = bg ? addChildBlock("bcm", new CrossFrameModelling(config.crossFrame(), t, d)) : null;
+            Linear psi = b == Branch.JOINT ? addChildBlock("psi", Layers.linear(d, true)) : null;
+            Stage bd = config.backdoor() ? backdoorStage(addChildBlock("backdoor", new BackdoorAdjustment(d, d,
+                    config.bdAttention(), config.useMu(), config.usePrior())), d) : Stage.IDENTITY;
+            branch = branchTerm(fgModel, bgModel, psi, bd, addChildBlock("branch_fc", Layers.linear(l, true)), t, d);
         }
-        branchFc = b == Branch.NONE ? null : addChildBlock("branch_fc", Layers.linear(l, true));
         if (config.frontdoor()) {
-            glca = addChildBlock("glca", new GlobalLocalCausalAttention(d, config.globalEntries(),
+            GlobalLocalCausalAttention g = addChildBlock("glca", new GlobalLocalCausalAttention(d, config.globalEntries(),
                     config.dropout()));
-            frontdoorFc = addChildBlock("frontdoor_fc", Layers.linear(l, true));
+            glca = Optional.of(g);
+            frontdoor = frontdoorTerm(g, addChildBlock("frontdoor_fc", Layers.linear(l, true)), t, d);
         } else {
-            glca = null;
-            frontdoorFc = null;
+            glca = Optional.empty();
+            frontdoor = ZERO;
         }
+    }
+
+    /** fc(mean F_v). */
+    private static Term videoTerm(Linear fc, int d) {
+        return new Term() {
+            @Override
+            public NDArray logits(ParameterStore ps, Streams x, boolean training, NDList out) {
+                return fc.forward(ps, new NDList(x.pooledV()), training).head();
+            }
+
+            @Override
+            public void initialize(NDManager manager, DataType dataType) {
+                fc.initialize(manager, dataType, new Shape(1, d));
+            }
+        };
+    }
+
+    /**
+     * branch_fc(BD(J)): J = Ψ(CCM(F_s), CCM(F_c)) with both streams, else the one stream's CCM;
+     * the back-door stage is the identity without BD. Appends w_s, w_c, J, F_cc and mu.
+     */
+    private Term branchTerm(CrossFrameModelling fgModel, CrossFrameModelling bgModel, Linear psi, Stage bd, Linear fc,
+            int t, int d) {
+        // The streams a branch reads, as (model, input) pairs applied in order: fg then bg.
+        return new Term() {
+            @Override
+            public NDArray logits(ParameterStore ps, Streams x, boolean training, NDList out) {
+                NDArray repr;
+                if (psi != null) { // both streams: J = Ψ([F_rs ; F_rc])
+                    NDList rs = fgModel.forward(ps, new NDList(x.fs()), training);
+                    out.add(named(rs.get(1), "w_s"));
+                    NDList rc = bgModel.forward(ps, new NDList(x.fc()), training);
+                    out.add(named(rc.get(1), "w_c"));
+                    repr = named(psi.forward(ps, new NDList(NDArrays.concat(new NDList(rs.get(0), rc.get(0)), -1)),
+                            training).head(), "J");
+                    out.add(repr);
+                } else {
+                    boolean fg = fgModel != null;
+                    NDList r = (fg ? fgModel : bgModel).forward(ps, new NDList(fg ? x.fs() : x.fc()), training);
+                    out.add(named(r.get(1), fg ? "w_s" : "w_c"));
+                    repr = r.get(0);
+                }
+                return fc.forward(ps, new NDList(bd.apply(ps, repr, training, out)), training).head();
+            }
+
+            @Override
+            public void initialize(NDManager manager, DataType dataType) {
+                Shape stream = new Shape(1, t, d);
+                if (fgModel != null) {
+                    fgModel.initialize(manager, dataType, stream);
+                }
+                if (bgModel != null) {
+                    bgModel.initialize(manager, dataType, stream);
+                }
+                if (psi != null) {
+                    psi.initialize(manager, dataType, new Shape(1, 2L * d));
+                }
+                bd.initialize(manager, dataType);
+                fc.initialize(manager, dataType, new Shape(1, d));
+            }
+        };
+    }
+
+    /** The back-door adjustment on J with the head's confounder dictionary; appends F_cc and mu. */
+    private Stage backdoorStage(BackdoorAdjustment backdoor, int d) {
+        return new Stage() {
+            @Override
+            public NDArray apply(ParameterStore ps, NDArray j, boolean training, NDList out) {
+                if (confounders == null) {
+                    throw new IllegalStateException("Configuration " + config.name() + " needs a confounder "
+                            + "dictionary: build one from the training features (ecrl4j train does) or load the "
+                            + "run's dictionary.npz");
+                }
+                NDList r = backdoor.forward(ps, new NDList(j, confounders, prior), training);
+                NDArray fcc = named(r.get(0), "F_cc");
+                out.add(fcc);
+                out.add(named(r.get(1), "mu"));
+                return fcc;
+            }
+
+            @Override
+            public void initialize(NDManager manager, DataType dataType) {
+                backdoor.initialize(manager, dataType, new Shape(1, d), new Shape(2, d), new Shape(2));
+            }
+        };
+    }
+
+    /** frontdoor_fc(GLCA(F_L)), F_L = F_s or F_v; appends F_fd, a_local and a_global. */
+    private Term frontdoorTerm(GlobalLocalCausalAttention g, Linear fc, int t, int d) {
+        boolean readsS = config.glcaStream() == GlcaStream.S;
+        return new Term() {
+            @Override
+            public NDArray logits(ParameterStore ps, Streams x, boolean training, NDList out) {
+                NDList r = g.forward(ps, new NDList(readsS ? x.fs() : x.fv()), training);
+                out.add(named(r.get(0), "F_fd"));
+                out.add(named(r.get(1), "a_local"));
+                out.add(named(r.get(2), "a_global"));
+                return fc.forward(ps, new NDList(r.get(0)), training).head();
+            }
+
+            @Override
+            public void initialize(NDManager manager, DataType dataType) {
+                g.initialize(manager, dataType, new Shape(1, t, d));
+                fc.initialize(manager, dataType, new Shape(1, d));
+            }
+        };
     }
 
     public HeadConfig config() {
@@ -81,8 +232,8 @@ public final class EcrlHead extends AbstractBlock {
         return shape;
     }
 
-    /** The GLCA block, or null when the configuration has no front-door path. */
-    public GlobalLocalCausalAttention glca() {
+    /** The GLCA block, when the configuration has the front-door path. */
+    public Optional<GlobalLocalCausalAttention> glca() {
         return glca;
     }
 
@@ -113,7 +264,7 @@ public final class EcrlHead extends AbstractBlock {
      * the handle is closed. Outputs are unchanged. Training forwards are refused while it is open.
      */
     public InferenceCache cacheForInference(NDManager manager) {
-        return glca == null ? () -> { } : glca.cacheGlobalProjections(manager);
+        return glca.<InferenceCache>map(g -> g.cacheGlobalProjections(manager)).orElse(() -> { });
     }
 
     @Override
@@ -133,57 +284,15 @@ public final class EcrlHead extends AbstractBlock {
 
         NDList out = new NDList();
         NDArray pooledV = named(fv.mean(new int[] {1}), "pooled_v");
-        NDArray logits = null;
-        if (videoFc != null) {
-            logits = videoFc.forward(ps, new NDList(pooledV), training).head();
-        }
-        NDArray branchRepr = null;
-        if (fgModel != null) {
-            NDList r = fgModel.forward(ps, new NDList(fs), training);
-            branchRepr = r.get(0);
-            out.add(named(r.get(1), "w_s"));
-        }
-        if (bgModel != null) {
-            NDList r = bgModel.forward(ps, new NDList(fc), training);
-            out.add(named(r.get(1), "w_c"));
-            if (psi != null) {
-                NDArray j = psi.forward(ps, new NDList(NDArrays.concat(new NDList(branchRepr, r.get(0)), -1)),
-                        training).head();
-                branchRepr = named(j, "J");
-                out.add(j);
-            } else {
-                branchRepr = r.get(0);
-            }
-        }
-        if (backdoor != null) {
-            if (confounders == null) {
-                throw new IllegalStateException("Configuration " + config.name() + " needs a confounder "
-                        + "dictionary: build one from the training features (ecrl4j train does) or load the "
-                        + "run's dictionary.npz");
-            }
-            NDList r = backdoor.forward(ps, new NDList(branchRepr, confounders, prior), training);
-            branchRepr = named(r.get(0), "F_cc");
-            out.add(branchRepr);
-            out.add(named(r.get(1), "mu"));
-        }
-        if (branchFc != null) {
-            logits = add(logits, branchFc.forward(ps, new NDList(branchRepr), training).head());
-        }
-        if (glca != null) {
-            NDArray fl = config.glcaStream() == GlcaStream.S ? fs : fv;
-            NDList r = glca.forward(ps, new NDList(fl), training);
-            out.add(named(r.get(0), "F_fd"));
-            out.add(named(r.get(1), "a_local"));
-            out.add(named(r.get(2), "a_global"));
-            logits = add(logits, frontdoorFc.forward(ps, new NDList(r.get(0)), training).head());
-        }
+        Streams x = new Streams(fv, fs, fc, pooledV,
+                fv.getManager().zeros(new Shape(fv.getShape().get(0), shape.classes()), fv.getDataType()));
+        // S = video + branch + front-door, summed in that order (0 + a is exactly a).
+        NDArray logits = video.logits(ps, x, training, out)
+                .add(branch.logits(ps, x, training, out))
+                .add(frontdoor.logits(ps, x, training, out));
         out.add(0, named(pooledV, "pooled_v"));
         out.add(0, named(logits, "logits"));
         return out;
-    }
-
-    private static NDArray add(NDArray a, NDArray b) {
-        return a == null ? b : a.add(b);
     }
 
     private static NDArray named(NDArray a, String name) {
@@ -198,31 +307,9 @@ public final class EcrlHead extends AbstractBlock {
 
     @Override
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
-        int d = shape.width();
-        Shape stream = new Shape(1, shape.frames(), d);
-        Shape vec = new Shape(1, d);
-        if (videoFc != null) {
-            videoFc.initialize(manager, dataType, vec);
-        }
-        if (fgModel != null) {
-            fgModel.initialize(manager, dataType, stream);
-        }
-        if (bgModel != null) {
-            bgModel.initialize(manager, dataType, stream);
-        }
-        if (psi != null) {
-            psi.initialize(manager, dataType, new Shape(1, 2L * d));
-        }
-        if (backdoor != null) {
-            backdoor.initialize(manager, dataType, vec, new Shape(2, d), new Shape(2));
-        }
-        if (branchFc != null) {
-            branchFc.initialize(manager, dataType, vec);
-        }
-        if (glca != null) {
-            glca.initialize(manager, dataType, stream);
-            frontdoorFc.initialize(manager, dataType, vec);
-        }
+        video.initialize(manager, dataType);
+        branch.initialize(manager, dataType);
+        frontdoor.initialize(manager, dataType);
     }
 
     /** Initialises every parameter for this head's shape (batch of one). */

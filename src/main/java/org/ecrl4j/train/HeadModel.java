@@ -73,12 +73,12 @@ public final class HeadModel implements AutoCloseable {
         Engine.getInstance().setRandomSeed((int) seed);
         NDManager manager = NDManager.newBaseManager();
         EcrlHead head = new EcrlHead(config, shape);
-        if (globalInit != null && head.glca() != null) {
+        if (globalInit != null) {
             float[] flat = new float[globalInit.length * shape.width()];
             for (int i = 0; i < globalInit.length; i++) {
                 System.arraycopy(globalInit[i], 0, flat, i * shape.width(), shape.width());
             }
-            head.glca().setGlobalInitializer(flat);
+            head.glca().ifPresent(g -> g.setGlobalInitializer(flat));
         }
         head.initialize(manager);
         return new HeadModel(manager, head, config.backdoor() ? dictionary : null);
