@@ -10,14 +10,16 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Optional;
 
 /**
  * The ECRL head on per-frame features: every row of MODEL.md section 6 as one block, chosen by a
- * {@link HeadConfig}. The logits are the sum of three terms, video, branch and front-door; a term a
- * configuration does not use is the zero term and a stage it does not use (cross-frame modelling
- * of one stream, Ψ, the back-door adjustment) the identity, as timm builds optional parts, so the
- * forward pass has no branches and no part is null. Absent parts hold no parameters and no child
+ * {@link HeadConfig}. The logits are the sum of the terms a configuration has, in the order video,
+ * branch, front-door; a stage it does not use (the back-door adjustment) is the identity, as timm
+ * builds optional parts, so the forward pass has no branches and no part is null. Absent parts hold no parameters and no child
  * blocks, so the parameter files keep their layout.
  *
  * <pre>
@@ -37,17 +39,13 @@ import java.util.Optional;
 public final class EcrlHead extends AbstractBlock {
     private final HeadConfig config;
     private final HeadShape shape;
-    private final Term video;
-    private final Term branch;
-    private final Term frontdoor;
+    /** The logit terms the configuration has, in the order video, branch, front-door (at least one). */
+    private final List<Term> terms = new ArrayList<>();
     private final Optional<GlobalLocalCausalAttention> glca;
     private NDArray confounders;
     private NDArray prior;
 
-    /**
-     * One additive term of the logits: its (B, L) contribution, with its named outputs appended to
-     * {@code out}; the zero term adds nothing.
-     */
+    /** One additive term of the logits: its (B, L) contribution, with its named outputs appended to {@code out}. */
     private interface Term {
         NDArray logits(ParameterStore ps, Streams x, boolean training, NDList out);
 
@@ -55,8 +53,8 @@ public final class EcrlHead extends AbstractBlock {
         void initialize(NDManager manager, DataType dataType);
     }
 
-    /** The head's inputs: F_v, F_s, F_c (B, T, d), pooled F_v (B, d) and the batch's zero logits (B, L). */
-    private record Streams(NDArray fv, NDArray fs, NDArray fc, NDArray pooledV, NDArray zero) {}
+    /** The head's inputs: F_v, F_s, F_c (B, T, d) and pooled F_v (B, d). */
+    private record Streams(NDArray fv, NDArray fs, NDArray fc, NDArray pooledV) {}
 
     /** A stage from a (B, d) representation to a (B, d) one, or the identity. */
     private interface Stage {
@@ -75,16 +73,6 @@ public final class EcrlHead extends AbstractBlock {
         };
     }
 
-    private static final Term ZERO = new Term() {
-        @Override
-        public NDArray logits(ParameterStore ps, Streams x, boolean training, NDList out) {
-            return x.zero();
-        }
-
-        @Override
-        public void initialize(NDManager manager, DataType dataType) {}
-    };
-
     public EcrlHead(HeadConfig config, HeadShape shape) {
         this.config = config;
         this.shape = shape;
@@ -93,11 +81,11 @@ public final class EcrlHead extends AbstractBlock {
         int l = shape.classes();
         // Children are added in the order of the parameter files: video_fc, fcm, bcm, psi, backdoor,
         // branch_fc, glca, frontdoor_fc.
-        video = config.videoLogit() ? videoTerm(addChildBlock("video_fc", Layers.linear(l, true)), d) : ZERO;
+        if (config.videoLogit()) {
+            terms.add(videoTerm(addChildBlock("video_fc", Layers.linear(l, true)), d));
+        }
         Branch b = config.branch();
-        if (b == Branch.NONE) {
-            branch = ZERO;
-        } else {
+        if (b != Branch.NONE) {
             boolean fg = b == Branch.FOREGROUND || b == Branch.JOINT;
             boolean bg = b == Branch.BACKGROUND || b == Branch.JOINT;
             CrossFrameModelling fgModel = fg ? addChildBlock("fcm", new CrossFrameModelling(config.crossFrame(), t, d)) : null;
@@ -105,16 +93,15 @@ public final class EcrlHead extends AbstractBlock {
             Linear psi = b == Branch.JOINT ? addChildBlock("psi", Layers.linear(d, true)) : null;
             Stage bd = config.backdoor() ? backdoorStage(addChildBlock("backdoor", new BackdoorAdjustment(d, d,
                     config.bdAttention(), config.useMu(), config.usePrior())), d) : Stage.IDENTITY;
-            branch = branchTerm(fgModel, bgModel, psi, bd, addChildBlock("branch_fc", Layers.linear(l, true)), t, d);
+            terms.add(branchTerm(fgModel, bgModel, psi, bd, addChildBlock("branch_fc", Layers.linear(l, true)), t, d));
         }
         if (config.frontdoor()) {
             GlobalLocalCausalAttention g = addChildBlock("glca", new GlobalLocalCausalAttention(d, config.globalEntries(),
                     config.dropout()));
             glca = Optional.of(g);
-            frontdoor = frontdoorTerm(g, addChildBlock("frontdoor_fc", Layers.linear(l, true)), t, d);
+            terms.add(frontdoorTerm(g, addChildBlock("frontdoor_fc", Layers.linear(l, true)), t, d));
         } else {
             glca = Optional.empty();
-            frontdoor = ZERO;
         }
     }
 
@@ -284,12 +271,13 @@ public final class EcrlHead extends AbstractBlock {
 
         NDList out = new NDList();
         NDArray pooledV = named(fv.mean(new int[] {1}), "pooled_v");
-        Streams x = new Streams(fv, fs, fc, pooledV,
-                fv.getManager().zeros(new Shape(fv.getShape().get(0), shape.classes()), fv.getDataType()));
-        // S = video + branch + front-door, summed in that order (0 + a is exactly a).
-        NDArray logits = video.logits(ps, x, training, out)
-                .add(branch.logits(ps, x, training, out))
-                .add(frontdoor.logits(ps, x, training, out));
+        Streams x = new Streams(fv, fs, fc, pooledV);
+        // S = the sum of the configuration's terms, in the order video, branch, front-door.
+        Iterator<Term> it = terms.iterator();
+        NDArray logits = it.next().logits(ps, x, training, out);
+        while (it.hasNext()) {
+            logits = logits.add(it.next().logits(ps, x, training, out));
+        }
         out.add(0, named(pooledV, "pooled_v"));
         out.add(0, named(logits, "logits"));
         return out;
@@ -307,9 +295,9 @@ public final class EcrlHead extends AbstractBlock {
 
     @Override
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
-        video.initialize(manager, dataType);
-        branch.initialize(manager, dataType);
-        frontdoor.initialize(manager, dataType);
+        for (Term term : terms) {
+            term.initialize(manager, dataType);
+        }
     }
 
     /** Initialises every parameter for this head's shape (batch of one). */
