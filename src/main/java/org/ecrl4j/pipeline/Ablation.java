@@ -63,8 +63,13 @@ public final class Ablation {
             String saliency, TrainOptions stage1, TrainOptions head, int threads, List<Integer> widths,
             boolean separate) {}
 
-    /** The mean and standard deviation over seeds of one row. */
-    public record RowResult(String name, Map<String, double[]> acc1, Map<String, double[]> acc5, double[] biasGap) {}
+    /**
+     * The mean and standard deviation over seeds of one row.
+     *
+     * @param configuration the row's full configuration ({@link Recipe#describe()})
+     */
+    public record RowResult(String name, String configuration, Map<String, double[]> acc1, Map<String, double[]> acc5,
+            double[] biasGap) {}
 
     private final Options options;
     private final PrintStream log;
@@ -158,7 +163,7 @@ public final class Ablation {
                 }
                 gap = meanStd(gaps);
             }
-            results.add(new RowResult(r.name(), a1, a5, gap));
+            results.add(new RowResult(r.name(), r.describe(), a1, a5, gap));
         }
         Path md = options.out().resolve("table-" + options.table() + ".md");
         Path csv = options.out().resolve("table-" + options.table() + ".csv");
@@ -231,6 +236,7 @@ public final class Ablation {
             cols.add("bias_gap");
             cols.add("bias_gap_std");
         }
+        cols.add("configuration");
         return cols;
     }
 
@@ -252,6 +258,7 @@ public final class Ablation {
                     v.add(num(r.biasGap()[0]));
                     v.add(num(r.biasGap()[1]));
                 }
+                v.add(r.configuration());
                 p.printRecord(v);
             }
         }

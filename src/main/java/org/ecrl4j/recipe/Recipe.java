@@ -1,5 +1,7 @@
 package org.ecrl4j.recipe;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.ecrl4j.nn.HeadConfig;
 import org.ecrl4j.saliency.SplitOptions;
 
@@ -40,5 +42,38 @@ public record Recipe(String name, HeadConfig head, Stage1 stage1, SplitOptions s
     /** The same recipe with another head. */
     public Recipe withHead(HeadConfig h) {
         return new Recipe(name, h, stage1, split, swap, swappedCopies);
+    }
+
+    /**
+     * The recipe's full configuration in one line, e.g. {@code head fcm-bcm-tsc-bd: video-logit,
+     * branch joint, cross-frame ccm-tsc, back-door (dot attention, mu, prior, background dictionary);
+     * stage 1 plain; split paper; swap 0}: what an ablation row really trained.
+     */
+    public String describe() {
+        HeadConfig h = head;
+        List<String> parts = new ArrayList<>();
+        if (h.videoLogit()) {
+            parts.add("video-logit");
+        }
+        if (h.branch() != org.ecrl4j.nn.Branch.NONE) {
+            parts.add("branch " + lower(h.branch()));
+            parts.add("cross-frame " + lower(h.crossFrame()).replace('_', '-'));
+        }
+        if (h.backdoor()) {
+            parts.add("back-door (" + lower(h.bdAttention()) + " attention, " + (h.useMu() ? "mu" : "without mu")
+                    + ", " + (h.usePrior() ? "prior" : "without prior") + ", " + h.dictionary().optionName()
+                    + " dictionary" + (h.dictionary() == org.ecrl4j.dictionary.DictionaryKind.KMEANS
+                            ? " K_c=" + h.confounders() : "") + ")");
+        }
+        if (h.frontdoor()) {
+            parts.add("front-door (glca-stream " + lower(h.glcaStream()) + ", K_g=" + h.globalEntries() + ")");
+        }
+        return "head " + h.name() + ": " + String.join(", ", parts) + "; stage 1 " + lower(stage1)
+                + "; split " + (split.equals(SplitOptions.PAPER) ? "paper" : split.equals(SplitOptions.PLUS) ? "plus"
+                        : split.toString()) + "; swap " + swap + (swappedCopies ? " with swapped copies" : "");
+    }
+
+    private static String lower(Enum<?> e) {
+        return e.name().toLowerCase(java.util.Locale.ROOT);
     }
 }

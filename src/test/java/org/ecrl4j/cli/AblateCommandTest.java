@@ -48,24 +48,38 @@ class AblateCommandTest {
             assertEquals(2, log.lines().filter(l -> l.startsWith("stage 1 (" + kind + ")")).count(), log);
         }
 
-        List<String> csv = Files.readAllLines(out.resolve("table-4.csv"));
         List<String> splits = List.of("iid", "bg-shift", "obj-shift", "bg-only");
-        assertEquals(String.join(",", Ablation.csvColumns(splits, true)), csv.get(0));
-        assertEquals(1 + 4 * 4 + 2, csv.get(0).split(",").length);
+        List<org.apache.commons.csv.CSVRecord> csv;
+        try (var parser = org.apache.commons.csv.CSVParser.parse(out.resolve("table-4.csv"),
+                java.nio.charset.StandardCharsets.UTF_8, org.apache.commons.csv.CSVFormat.DEFAULT)) {
+            csv = parser.getRecords();
+        }
+        assertEquals(Ablation.csvColumns(splits, true), csv.get(0).toList());
+        assertEquals(1 + 4 * 4 + 2 + 1, csv.get(0).size());
         assertEquals(5, csv.size(), "header + 4 rows");
         assertEquals(List.of("dot attention", "additive attention", "without mu", "without prior"),
-                csv.subList(1, 5).stream().map(l -> l.split(",")[0]).toList());
-        for (String line : csv.subList(1, 5)) {
-            String[] v = line.split(",");
-            for (int i = 1; i < v.length - 2; i++) {
-                double x = Double.parseDouble(v[i]);
-                assertTrue(x >= 0 && x <= 1, line);
+                csv.subList(1, 5).stream().map(r -> r.get(0)).toList());
+        // Each row names its full configuration: the paper's Table 4 varies the back-door model
+        // +FCM+BCM+TSC+BD (no front-door), and no two rows are the same configuration.
+        List<String> configs = csv.subList(1, 5).stream().map(r -> r.get(r.size() - 1)).toList();
+        assertEquals(4, new java.util.HashSet<>(configs).size(), configs.toString());
+        for (String c : configs) {
+            assertTrue(c.startsWith("head fcm-bcm-tsc-bd: video-logit, branch joint, cross-frame ccm-tsc, back-door (")
+                    && !c.contains("front-door"), c);
+        }
+        assertTrue(configs.get(1).contains("additive attention") && configs.get(2).contains("without mu")
+                && configs.get(3).contains("without prior"), configs.toString());
+        for (var rec : csv.subList(1, 5)) {
+            List<String> v = rec.toList();
+            for (int i = 1; i < v.size() - 3; i++) {
+                double x = Double.parseDouble(v.get(i));
+                assertTrue(x >= 0 && x <= 1, v.toString());
             }
             // bias gap = iid - bg-shift (Acc@1 means), in [-1, 1]
-            double gap = Double.parseDouble(v[v.length - 2]);
-            assertEquals(Double.parseDouble(v[1]) - Double.parseDouble(v[5]), gap, 1e-5, line);
+            double gap = Double.parseDouble(v.get(v.size() - 3));
+            assertEquals(Double.parseDouble(v.get(1)) - Double.parseDouble(v.get(5)), gap, 1e-5, v.toString());
             // Acc@5 with 2 classes is 1.
-            assertEquals(1.0, Double.parseDouble(v[3]), 1e-9, line);
+            assertEquals(1.0, Double.parseDouble(v.get(3)), 1e-9, v.toString());
         }
         String md = Files.readString(out.resolve("table-4.md"));
         assertTrue(md.contains("| without prior |") && md.contains("bg-only Acc@5") && md.contains("bias gap"), md);
