@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.ecrl4j.nn.backbone.EncoderSharing;
 import org.ecrl4j.pipeline.Demo;
+import org.ecrl4j.report.DemoIndex;
 import org.ecrl4j.report.RunReport;
 import org.ecrl4j.train.TrainOptions;
 import org.ecrl4j.util.OutputFolder;
@@ -64,22 +65,47 @@ public final class DemoCommand implements Callable<Integer> {
                 ecrlEncoders, models, EcrlCommand.codeVersion());
         OutputFolder folder = OutputFolder.open(out, "demo", overwrite, false, false);
         // The demo writes the evidence of its first seed's ECRL run; the report renders it.
-        Map<String, Object> metrics = folder.run(() -> new Demo(options, System.err, RunReport::write).run(),
-                dir -> false);
+        Map<String, Object> metrics = folder.run(() -> {
+            Map<String, Object> m = new Demo(options, System.err, RunReport::write).run();
+            m.put("overview", writeOverview(out).toAbsolutePath().toString());
+            return m;
+        }, dir -> false);
         printTable(metrics);
         System.out.println("metrics written to " + out.resolve("metrics.json"));
         if (metrics.get("report") != null) {
             System.out.println("report: " + metrics.get("report"));
         }
+        System.out.println("overview of the models: " + metrics.get("overview"));
         return 0;
+    }
+
+    /**
+     * Renders the report of every model run folder the demo wrote that has none yet, then the demo's
+     * front page {@code out/index.html} ({@link DemoIndex}), which links to them.
+     */
+    public static Path writeOverview(Path out) throws java.io.IOException {
+        for (String model : Demo.MODELS) {
+            Path run = runOf(out, model);
+            if (java.nio.file.Files.isRegularFile(run.resolve(org.ecrl4j.train.RunFolder.CONFIG_FILE))
+                    && !java.nio.file.Files.isRegularFile(run.resolve(RunReport.FOLDER).resolve(RunReport.INDEX))) {
+                RunReport.write(run);
+            }
+        }
+        return DemoIndex.write(out, model -> out.relativize(runOf(out, model).resolve(RunReport.FOLDER)
+                .resolve(RunReport.INDEX)));
+    }
+
+    private static Path runOf(Path out, String model) {
+        return out.resolve("runs").resolve(model);
     }
 
     @SuppressWarnings("unchecked")
     static void printTable(Map<String, Object> metrics) {
         Map<String, Object> models = (Map<String, Object>) metrics.get("models");
         double chance = (Double) metrics.get("chance");
-        System.out.printf(Locale.ROOT, "%n%-10s %12s %12s %12s %12s %12s %12s %12s %10s %10s %10s%n", "model", "val",
-                "val-swap", "val-static", "iid", "bg-shift", "obj-shift", "bg-only", "bias gap", "obj gap", "static");
+        System.out.printf(Locale.ROOT, "%n%-10s %12s %12s %12s %12s %12s %12s %12s %10s %10s %10s %10s %10s %10s%n",
+                "model", "val", "val-swap", "val-static", "iid", "bg-shift", "obj-shift", "bg-only", "bias gap", "obj gap",
+                "static", "contrasted", "follows", "static-n");
         for (var e : models.entrySet()) {
             Map<String, Object> m = (Map<String, Object>) e.getValue();
             StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-10s", e.getKey()));
@@ -89,9 +115,15 @@ public final class DemoCommand implements Callable<Integer> {
             }
             sb.append(String.format(Locale.ROOT, " %10.3f %10.3f %10.3f", (Double) m.get("bias_gap"),
                     (Double) m.get("object_gap"), (Double) m.get("static_bias")));
+            for (String k : List.of("contrasted_accuracy", "follows_actor_rate", "static_bias_normalised")) {
+                sb.append(m.get(k) == null ? String.format(Locale.ROOT, " %10s", "-")
+                        : String.format(Locale.ROOT, " %10.3f", (Double) m.get(k)));
+            }
             System.out.println(sb);
         }
-        System.out.printf(Locale.ROOT, "chance %.3f (Acc@1; static bias of an unbiased model = chance)%n", chance);
+        System.out.printf(Locale.ROOT, "chance %.3f (Acc@1; static bias of an unbiased model = chance); contrasted ="
+                + " contrasted accuracy, follows = follows-actor rate, static-n = chance-normalised static bias"
+                + " (README, \"Bias metrics\")%n", chance);
         System.out.printf(Locale.ROOT, "total %.0f s%n", (Double) metrics.get("seconds"));
     }
 }

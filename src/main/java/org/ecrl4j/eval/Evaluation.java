@@ -12,8 +12,10 @@ import java.util.Map;
  * @param topK the k of {@code acc5}: 5, or L when there are fewer than 5 classes
  * @param meanClassAcc mean over the classes present of their top-1 recall
  * @param confusion confusion[true][predicted] counts, L x L
+ * @param predictions the predicted class (arg max) of each video, in input order
  */
-public record Evaluation(int count, double acc1, double acc5, int topK, double meanClassAcc, int[][] confusion) {
+public record Evaluation(int count, double acc1, double acc5, int topK, double meanClassAcc, int[][] confusion,
+        int[] predictions) {
 
     /**
      * Computes the metrics from logits.
@@ -39,6 +41,7 @@ public record Evaluation(int count, double acc1, double acc5, int topK, double m
         }
         int k = Math.min(5, classes);
         int[][] confusion = new int[classes][classes];
+        int[] predictions = new int[n];
         int top1 = 0;
         int topk = 0;
         for (int i = 0; i < n; i++) {
@@ -67,11 +70,12 @@ public record Evaluation(int count, double acc1, double acc5, int topK, double m
                 }
             }
             confusion[y][argmax]++;
+            predictions[i] = argmax;
             top1 += argmax == y ? 1 : 0;
             topk += better < k ? 1 : 0;
         }
         return new Evaluation(n, n == 0 ? 0 : (double) top1 / n, n == 0 ? 0 : (double) topk / n, k,
-                meanClassAccuracy(confusion), confusion);
+                meanClassAccuracy(confusion), confusion, predictions);
     }
 
     /** Mean over the classes that occur of correct / occurrences (rows of the confusion matrix). */

@@ -15,6 +15,7 @@ import org.ecrl4j.data.DatasetReaders;
 import org.ecrl4j.data.FeatureSet;
 import org.ecrl4j.data.VideoSample;
 import org.ecrl4j.eval.BiasMetrics;
+import org.ecrl4j.eval.FieldBiasMetrics;
 import org.ecrl4j.eval.Evaluation;
 import org.ecrl4j.explain.ClipEvidence;
 import org.ecrl4j.explain.RunEvidence;
@@ -28,9 +29,7 @@ import org.ecrl4j.nn.backbone.PooledClassifier;
 import org.ecrl4j.nn.backbone.VideoEncoder;
 import org.ecrl4j.recipe.Recipes;
 import org.ecrl4j.recipe.Stage1;
-import org.ecrl4j.saliency.SaliencyMap;
 import org.ecrl4j.saliency.SplitOptions;
-import org.ecrl4j.video.RgbFrame;
 import org.ecrl4j.synth.BenchmarkPlan;
 import org.ecrl4j.synth.BenchmarkWriter;
 import org.ecrl4j.synth.SynthConfig;
@@ -61,6 +60,14 @@ public final class Demo {
     /** Every evaluated set, in report order. */
     public static final List<String> EVAL_SPLITS = List.of("val", "val-swap", "val-static", "iid", "bg-shift",
             "obj-shift", "bg-only");
+    /**
+     * The static version of every bg-shift video (each frozen on its first frame, {@link StoredClip#still}):
+     * evaluated beside the splits for the contrasted accuracy ({@link FieldBiasMetrics}), not a split of its own.
+     */
+    public static final String BG_SHIFT_STATIC = "bg-shift-static";
+    /** What every model is evaluated on: {@link #EVAL_SPLITS} and {@link #BG_SHIFT_STATIC}. */
+    private static final List<String> EVALUATED = java.util.stream.Stream.concat(EVAL_SPLITS.stream(),
+            java.util.stream.Stream.of(BG_SHIFT_STATIC)).toList();
     /** The models, in report order. */
     public static final List<String> MODELS = List.of(Recipes.CEILING.name(), Recipes.BASE.name(), Recipes.ECRL.name(),
             Recipes.ECRL_PLUS.name());
@@ -175,10 +182,12 @@ public final class Demo {
             acc1.put(m, new LinkedHashMap<>());
             acc5.put(m, new LinkedHashMap<>());
         }
+        Map<String, List<FieldBiasMetrics>> field = new LinkedHashMap<>();
         for (long seed : options.seeds()) {
             log.printf(Locale.ROOT, "== seed %d%n", seed);
             Map<String, Map<String, Evaluation>> results = runSeed(store, l, seed);
             for (var model : results.entrySet()) {
+                field.computeIfAbsent(model.getKey(), k -> new ArrayList<>()).add(fieldMetrics(store, model.getValue(), l));
                 for (var split : model.getValue().entrySet()) {
                     acc1.get(model.getKey()).computeIfAbsent(split.getKey(), k -> new ArrayList<>()).add(split.getValue().acc1());
                     acc5.get(model.getKey()).computeIfAbsent(split.getKey(), k -> new ArrayList<>()).add(split.getValue().acc5());
@@ -230,6 +239,18 @@ public final class Demo {
             mm.put("object_gap_std", std(objGaps));
             mm.put("static_bias", mean(statics));
             mm.put("static_bias_std", std(statics));
+            // The field's metrics (FieldBiasMetrics), mean and std over the seeds; null where not computable.
+            for (String k : List.of("contrasted_accuracy", "follows_actor_rate", "static_bias_normalised")) {
+                List<Double> xs = new ArrayList<>();
+                for (FieldBiasMetrics f : field.getOrDefault(m, List.of())) {
+                    Object v = f.toJson().get(k);
+                    if (v != null) {
+                        xs.add((Double) v);
+                    }
+                }
+                mm.put(k, xs.isEmpty() ? null : mean(xs));
+                mm.put(k + "_std", xs.isEmpty() ? null : std(xs));
+            }
             models.put(m, mm);
         }
         metrics.put("models", models);
@@ -292,7 +313,7 @@ public final class Demo {
                 Encoders plusEncoders = Encoders.of(plus.encoder(), EncoderSharing.SHARED, manager);
                 results.put(plusName, head(plusEncoders, manager, store, Recipes.ECRL_PLUS.head(),
                         Recipes.ECRL_PLUS.split(), Recipes.ECRL_PLUS.swappedCopies() && options.swap() > 0, classes, seed,
-                        null));
+                        seed == options.seeds().get(0) ? runDir(plusName) : null));
             }
             if (models.contains(ecrlName) && seed == options.seeds().get(0)) {
                 this.explained = writeEvidence(manager, store, seed);
@@ -317,7 +338,7 @@ public final class Demo {
     private Map<String, Evaluation> evaluate(PooledClassifier c, NDManager manager, ClipStore store,
             EncoderTrainer.Input input, int classes) {
         Map<String, Evaluation> out = new LinkedHashMap<>();
-        for (String split : EVAL_SPLITS) {
+        for (String split : EVALUATED) {
             List<StoredClip> clips = clipsOf(store, split);
             out.put(split, Evaluation.of(EncoderTrainer.logits(c, manager, clips, input, classes, 32),
                     EncoderTrainer.labels(clips), classes));
@@ -368,7 +389,7 @@ public final class Demo {
         }
         Map<String, Evaluation> out = new LinkedHashMap<>();
         try (HeadModel model = r.model()) {
-            for (String s : EVAL_SPLITS) {
+            for (String s : EVALUATED) {
                 FeatureSet f = s.equals("val") && val != null ? val
                         : VideoFeatures.ofClips(encoders, manager, clipsOf(store, s), split, 32);
                 out.put(s, Evaluation.of(model.logits(f, 64), f.labels(), classes));
@@ -377,7 +398,7 @@ public final class Demo {
                 }
             }
             if (runDir != null) {
-                saveRun(runDir, model, r, out, store.classes(), seed);
+                saveRun(runDir, model, r, out, store, seed);
                 reportEncoders.put(runDir.getFileName().toString(), encoders);
             }
         }
@@ -433,18 +454,23 @@ public final class Demo {
 
     /** Writes a run folder (as `ecrl4j train` does) so that `ecrl4j report` can read it. */
     private void saveRun(Path dir, HeadModel model, HeadTrainer.Result r, Map<String, Evaluation> evals,
-            List<String> classes, long seed) {
+            ClipStore store, long seed) {
+        List<String> classes = store.classes();
         try {
             Map<String, Path> inputs = new LinkedHashMap<>();
             inputs.put("annotations", options.out().resolve("benchmark").resolve(BenchmarkWriter.ANNOTATIONS));
             Map<String, Object> results = new LinkedHashMap<>();
             for (var e : evals.entrySet()) {
-                results.put(e.getKey(), e.getValue().toJson());
+                if (!e.getKey().equals(BG_SHIFT_STATIC)) {
+                    results.put(e.getKey(), e.getValue().toJson());
+                }
             }
             Map<String, Double> acc1 = new LinkedHashMap<>();
             evals.forEach((k, v) -> acc1.put(k, v.acc1()));
             if (BiasMetrics.applicable(acc1.keySet())) {
-                results.put("bias", BiasMetrics.of(acc1).toJson());
+                Map<String, Object> bias = new LinkedHashMap<>(BiasMetrics.of(acc1).toJson());
+                bias.putAll(fieldMetrics(store, evals, classes.size()).toJson());
+                results.put("bias", bias);
             }
             RunFolder.writeRun(dir, model, options.head().withSeed(seed), classes, options.codeVersion(), inputs,
                     r.history(), r.bestEpoch(), results);
@@ -469,6 +495,9 @@ public final class Demo {
         if (split.equals("val-static")) {
             return still(store.split("val"));
         }
+        if (split.equals(BG_SHIFT_STATIC)) {
+            return still(store.split("bg-shift"));
+        }
         if (split.equals("val-swap")) {
             return BackgroundSwap.swapClips(store.split("val"), 12345, SplitOptions.PLUS.foregroundThreshold());
         }
@@ -482,13 +511,27 @@ public final class Demo {
     static List<StoredClip> still(List<StoredClip> clips) {
         List<StoredClip> out = new ArrayList<>(clips.size());
         for (StoredClip c : clips) {
-            int t = c.frames().size();
-            RgbFrame first = c.frames().get(0);
-            SaliencyMap none = new SaliencyMap(first.width(), first.height(), new byte[first.width() * first.height()]);
-            out.add(new StoredClip(c.sample(), c.label(), c.frameIndices(), java.util.Collections.nCopies(t, first),
-                    java.util.Collections.nCopies(t, none)));
+            out.add(c.still());
         }
         return out;
+    }
+
+    /**
+     * The field's bias metrics of one model and seed: contrasted accuracy from its predictions on
+     * bg-shift and on their static versions, follows-actor rate with the home class of each bg-shift
+     * video's background (read from the bg-only videos), and the chance-normalised static bias.
+     */
+    static FieldBiasMetrics fieldMetrics(ClipStore store, Map<String, Evaluation> evals, int classes) {
+        List<StoredClip> shift = store.split("bg-shift");
+        List<StoredClip> bgOnly = store.split("bg-only");
+        Map<String, Integer> home = FieldBiasMetrics.homeClasses(
+                bgOnly.stream().map(c -> c.sample().attributes().get(FieldBiasMetrics.BACKGROUND)).toList(),
+                bgOnly.stream().mapToLong(StoredClip::label).toArray());
+        long[] labels = shift.stream().mapToLong(StoredClip::label).toArray();
+        int[] backgroundHome = shift.stream()
+                .mapToInt(c -> home.getOrDefault(c.sample().attributes().get(FieldBiasMetrics.BACKGROUND), -1)).toArray();
+        return FieldBiasMetrics.of(evals.get("bg-shift").predictions(), evals.get(BG_SHIFT_STATIC).predictions(), labels,
+                backgroundHome, evals.get("bg-only").acc1(), classes);
     }
 
     static double mean(List<Double> xs) {

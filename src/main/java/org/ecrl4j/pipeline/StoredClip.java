@@ -24,4 +24,17 @@ public record StoredClip(VideoSample sample, int label, int[] frameIndices, List
             throw new IllegalArgumentException(frames.size() + " frames but " + saliency.size() + " saliency maps");
         }
     }
+
+    /**
+     * This clip frozen on its first frame: T copies of it, with the empty saliency a motion method
+     * gives a still clip; label and sample kept. No event is left, only the scene and the still
+     * object (the static version of SCUFO and of the demo's {@code val-static}).
+     */
+    public StoredClip still() {
+        int t = frames.size();
+        RgbFrame first = frames.get(0);
+        SaliencyMap none = new SaliencyMap(first.width(), first.height(), new byte[first.width() * first.height()]);
+        return new StoredClip(sample, label, frameIndices, java.util.Collections.nCopies(t, first),
+                java.util.Collections.nCopies(t, none));
+    }
 }

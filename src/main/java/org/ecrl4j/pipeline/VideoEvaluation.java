@@ -16,6 +16,7 @@ import org.ecrl4j.data.DatasetReaders;
 import org.ecrl4j.data.FeatureSet;
 import org.ecrl4j.data.VideoSample;
 import org.ecrl4j.eval.BiasMetrics;
+import org.ecrl4j.eval.FieldBiasMetrics;
 import org.ecrl4j.eval.Evaluation;
 import org.ecrl4j.nn.backbone.Encoders;
 import org.ecrl4j.train.HeadModel;
@@ -155,6 +156,8 @@ public final class VideoEvaluation implements AutoCloseable {
         }
         Map<String, Object> perSplit = new LinkedHashMap<>();
         Map<String, Double> acc1 = new LinkedHashMap<>();
+        Map<String, VideoFeatures.Result> extracted = new LinkedHashMap<>();
+        Map<String, Evaluation> evaluations = new LinkedHashMap<>();
         List<String> skipped = new ArrayList<>();
         for (String split : wanted) {
             List<VideoSample> samples = all.stream().filter(s -> DatasetReaders.normalizeSplit(s.split()).equals(split)).toList();
@@ -171,14 +174,49 @@ public final class VideoEvaluation implements AutoCloseable {
             m.put("skipped", r.failures().size());
             perSplit.put(split, m);
             acc1.put(split, e.acc1());
+            extracted.put(split, r);
+            evaluations.put(split, e);
         }
         result.put("splits", perSplit);
         if (BiasMetrics.applicable(acc1.keySet())) {
-            result.put("bias", BiasMetrics.of(acc1).toJson());
+            Map<String, Object> bias = new LinkedHashMap<>(BiasMetrics.of(acc1).toJson());
+            bias.putAll(fieldMetrics(extracted, evaluations, all, workers, progress).toJson());
+            result.put("bias", bias);
         }
         result.put("chance", 1.0 / classes.size());
         result.put("skipped_videos", skipped);
         return result;
+    }
+
+    /**
+     * The field's bias metrics ({@link FieldBiasMetrics}): the bg-shift videos are read once more as
+     * their static versions for the contrasted accuracy; the home class of each background comes from
+     * the annotations' bg-only rows. A bg-shift video whose static version cannot be read counts as
+     * not contrasted.
+     */
+    private FieldBiasMetrics fieldMetrics(Map<String, VideoFeatures.Result> extracted, Map<String, Evaluation> evals,
+            List<VideoSample> all, int workers, Consumer<String> progress) {
+        List<String> classes = config.classes();
+        VideoFeatures.Result shift = extracted.get(BiasMetrics.BG_SHIFT);
+        progress.accept("bg-shift: " + shift.samples().size() + " static versions (first frame repeated)");
+        VideoFeatures.Result still = VideoFeatures.extractAll(shift.samples(), classes, encoders, manager,
+                pipeline.saliency(), pipeline.settings(), true, workers, progress);
+        int[] stillPred = FieldBiasMetrics.predictions(model.logits(still.features(), 64), classes.size());
+        int[] staticVersion = new int[shift.samples().size()];
+        long[] labels = shift.features().labels();
+        for (int i = 0, j = 0; i < staticVersion.length; i++) {
+            boolean kept = j < still.samples().size() && still.samples().get(j).equals(shift.samples().get(i));
+            staticVersion[i] = kept ? stillPred[j++] : (int) labels[i];
+        }
+        List<VideoSample> bgOnly = all.stream()
+                .filter(s -> DatasetReaders.normalizeSplit(s.split()).equals(BiasMetrics.BG_ONLY)).toList();
+        Map<String, Integer> home = FieldBiasMetrics.homeClasses(
+                bgOnly.stream().map(s -> s.attributes().get(FieldBiasMetrics.BACKGROUND)).toList(),
+                bgOnly.stream().mapToLong(s -> DatasetReaders.classIndex(s.label(), classes)).toArray());
+        int[] backgroundHome = shift.samples().stream()
+                .mapToInt(s -> home.getOrDefault(s.attributes().get(FieldBiasMetrics.BACKGROUND), -1)).toArray();
+        return FieldBiasMetrics.of(evals.get(BiasMetrics.BG_SHIFT).predictions(), staticVersion, labels, backgroundHome,
+                evals.get(BiasMetrics.BG_ONLY).acc1(), classes.size());
     }
 
     /** The top {@code k} classes (at most L) of each video; unreadable videos are listed apart. */

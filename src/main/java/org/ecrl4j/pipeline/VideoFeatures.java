@@ -67,8 +67,19 @@ public final class VideoFeatures {
      */
     public static Streams of(VideoSample sample, Encoders encoders, NDManager manager, SaliencyMethod saliency,
             Settings settings) {
-        StoredClip clip = ClipStore.load(sample, 0, FrameSampler.segment(settings.frames()),
+        return of(sample, encoders, manager, saliency, settings, false);
+    }
+
+    /**
+     * {@link #of(VideoSample, Encoders, NDManager, SaliencyMethod, Settings)}, or with {@code still}
+     * the features of the video's static version ({@link StoredClip#still}: its first sampled frame
+     * repeated, with the empty saliency of a still clip), for the contrasted accuracy.
+     */
+    public static Streams of(VideoSample sample, Encoders encoders, NDManager manager, SaliencyMethod saliency,
+            Settings settings, boolean still) {
+        StoredClip loaded = ClipStore.load(sample, 0, FrameSampler.segment(settings.frames()),
                 ClipTransform.square(settings.size()), saliency);
+        StoredClip clip = still ? loaded.still() : loaded;
         float[][] f = encode(encoders, manager, List.of(ClipBatches.split(clip, settings.split())), 1);
         Streams out = new Streams(f[0], f[1], f[2], settings.frames(), encoders.featureWidth());
         requireFinite(sample.path(), out); // extractAll skips and lists the video when this throws
@@ -201,6 +212,13 @@ public final class VideoFeatures {
      */
     public static Result extractAll(List<VideoSample> samples, List<String> classes, Encoders encoders,
             NDManager manager, String saliency, Settings settings, int workers, Consumer<String> progress) {
+        return extractAll(samples, classes, encoders, manager, saliency, settings, false, workers, progress);
+    }
+
+    /** {@link #extractAll(List, List, Encoders, NDManager, String, Settings, int, Consumer)} of the static versions with {@code still}. */
+    public static Result extractAll(List<VideoSample> samples, List<String> classes, Encoders encoders,
+            NDManager manager, String saliency, Settings settings, boolean still, int workers,
+            Consumer<String> progress) {
         long[] labels = new long[samples.size()];
         DatasetMapper.Result<Streams> r = DatasetMapper.map(samples, DatasetMapper.Options.of(workers, "extracted", 20),
                 () -> SaliencyMethods.create(saliency), SaliencyMethod::close, (s, k, method) -> {
@@ -210,7 +228,7 @@ public final class VideoFeatures {
                                 + " is not one of the " + classes.size() + " classes " + classes);
                     }
                     labels[k] = label;
-                    return of(s, encoders, manager, method, settings);
+                    return of(s, encoders, manager, method, settings, still);
                 }, progress);
         List<VideoSample> kept = new ArrayList<>();
         List<Streams> streams = new ArrayList<>();

@@ -248,7 +248,10 @@ public final class RunReport {
         return out;
     }
 
-    /** Bias metrics: a {@code bias} object, or bias_gap, object_gap, static_bias (and their _std) at top level. */
+    /**
+     * Bias metrics: a {@code bias} object, or bias_gap, object_gap, static_bias and the field's
+     * contrasted_accuracy, follows_actor_rate, static_bias_normalised (and their _std) at top level.
+     */
     static Map<String, JsonNode> biasMetrics(ObjectNode metrics) {
         Map<String, JsonNode> out = new LinkedHashMap<>();
         JsonNode b = metrics.get("bias");
@@ -260,7 +263,8 @@ public final class RunReport {
             });
         }
         for (String k : List.of("bias_gap", "bias_gap_std", "object_gap", "object_gap_std", "static_bias",
-                "static_bias_std")) {
+                "static_bias_std", "contrasted_accuracy", "contrasted_accuracy_std", "follows_actor_rate",
+                "follows_actor_rate_std", "static_bias_normalised", "static_bias_normalised_std")) {
             if (metrics.has(k) && metrics.get(k).isNumber()) {
                 out.put(k, metrics.get(k));
             }
