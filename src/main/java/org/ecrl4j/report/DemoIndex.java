@@ -125,11 +125,11 @@ public final class DemoIndex {
     /** Grouped bars: one group per model, one bar per {@link #BARS} entry, the chance line dashed. */
     static String chart(JsonNode m, List<String> models, double chance) {
         int bars = BARS.length;
-        int barW = 26;
+        int barW = 40;
         int groupW = bars * barW + 30;
         double left = 50;
         double top = 30;
-        int h = 300;
+        int h = 360;
         double bottom = h - 70;
         int w = (int) Math.max(420, left + 20 + models.size() * groupW);
         Svg svg = new Svg(w, h);

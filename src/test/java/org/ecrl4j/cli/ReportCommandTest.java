@@ -334,11 +334,16 @@ class ReportCommandTest {
 
     /** A full-page screenshot of {@code page} by headless Chromium, with the flags of issue 6. */
     static BufferedImage screenshot(Path chromium, Path page, Path shot) throws Exception {
-        Path profile = Files.createTempDirectory(dir, "chromium-profile");
+        return screenshot(chromium, page, shot, dir);
+    }
+
+    /** {@link #screenshot(Path, Path, Path)} with the browser's profile and log in {@code scratch}. */
+    static BufferedImage screenshot(Path chromium, Path page, Path shot, Path scratch) throws Exception {
+        Path profile = Files.createTempDirectory(scratch, "chromium-profile");
         shot = shot.toAbsolutePath();
         Files.createDirectories(shot.getParent());
         Files.deleteIfExists(shot);
-        Path log = Files.createTempFile(dir, "chromium", ".log");
+        Path log = Files.createTempFile(scratch, "chromium", ".log");
         Process p = new ProcessBuilder(chromium.toString(), "--headless", "--no-sandbox", "--disable-gpu",
                 "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--hide-scrollbars", "--user-data-dir=" + profile, "--screenshot=" + shot, "--window-size=1280,5200",

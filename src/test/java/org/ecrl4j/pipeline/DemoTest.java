@@ -71,7 +71,26 @@ class DemoTest {
             double shift = node.at("/bg-shift/acc1").asDouble();
             assertEquals(iid - shift, node.get("bias_gap").asDouble(), 1e-9, model);
             assertEquals(node.at("/bg-only/acc1").asDouble(), node.get("static_bias").asDouble(), 1e-9, model);
+            // The field's metrics, mean over the seeds: contrasted accuracy is at most bg-shift Acc@1 (a
+            // contrasted video is right on bg-shift), the normalised static bias is (s - 1/L) / (1 - 1/L).
+            double contrasted = node.get("contrasted_accuracy").asDouble();
+            assertTrue(contrasted >= 0 && contrasted <= shift + 1e-9, model + " contrasted " + contrasted);
+            assertEquals((node.get("static_bias").asDouble() - 0.5) / 0.5, node.get("static_bias_normalised").asDouble(),
+                    1e-9, model);
+            assertTrue(node.has("follows_actor_rate"), model);
         }
+        // The front page: every model with a run folder has a rendered report, linked from DIR/index.html.
+        Path overview = org.ecrl4j.cli.DemoCommand.writeOverview(dir);
+        String front = java.nio.file.Files.readString(overview);
+        for (String model : List.of("base", "ecrl", "ecrl-plus")) {
+            assertTrue(java.nio.file.Files.isRegularFile(dir.resolve("runs").resolve(model).resolve("report")
+                    .resolve("index.html")), model + " has a report");
+            assertTrue(front.contains("<a href=\"runs/" + model + "/report/index.html\">report</a>"), model + " linked");
+        }
+        assertTrue(front.contains("<tr><td>ceiling</td>") && front.contains("data-metric=\"static_bias\""), front);
+        // The run folders' results hold the field's metrics too (the report shows them).
+        JsonNode plusMetrics = new ObjectMapper().readTree(dir.resolve("runs/ecrl-plus/metrics.json").toFile());
+        assertTrue(plusMetrics.toString().contains("contrasted_accuracy"), plusMetrics.toString());
     }
 
     @Test
