@@ -180,6 +180,13 @@ class VideoPipelineCommandsTest {
         assertEquals(e.at("/splits/iid/acc1").asDouble() - e.at("/splits/bg-shift/acc1").asDouble(),
                 e.at("/bias/bias_gap").asDouble(), 1e-12);
         assertEquals(e.at("/splits/bg-only/acc1").asDouble(), e.at("/bias/static_bias").asDouble(), 1e-12);
+        // The field's metrics (FieldBiasMetrics): 2 classes, so chance is 0.5.
+        assertEquals((e.at("/bias/static_bias").asDouble() - 0.5) / 0.5, e.at("/bias/static_bias_normalised").asDouble(),
+                1e-12);
+        double contrasted = e.at("/bias/contrasted_accuracy").asDouble(-1);
+        assertTrue(contrasted >= 0 && contrasted <= e.at("/splits/bg-shift/acc1").asDouble() + 1e-12, e.toString());
+        JsonNode follows = e.at("/bias/follows_actor_rate");
+        assertTrue(follows.isNull() || (follows.asDouble() >= 0 && follows.asDouble() <= 1), e.toString());
         assertTrue(Files.isRegularFile(run.resolve("eval-data.json")));
     }
 
