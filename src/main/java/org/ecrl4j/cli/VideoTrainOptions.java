@@ -38,9 +38,12 @@ public final class VideoTrainOptions {
                     + " MODEL.md 6c asks for a backbone trained from nothing; 12 with --preset pretrained)")
     Integer stage1Epochs;
 
-    @Option(names = "--stage1-lr", defaultValue = "2e-3", paramLabel = "LR",
-            description = "stage-1 learning rate, cosine schedule, best val epoch kept (default: ${DEFAULT-VALUE})")
-    float stage1Lr = 2e-3f;
+    @Option(names = "--stage1-lr", paramLabel = "LR",
+            description = "stage-1 learning rate (default, MODEL.md 6c: with --preset pretrained 1e-5, the paper's"
+                    + " backbone rate, when a pretrained backbone is fine-tuned, 1e-4 when it stays frozen (only the"
+                    + " classifier trains), step decay x0.1 every 4 epochs; with --preset scratch, or a built-in"
+                    + " backbone trained from nothing, 2e-3 with a cosine schedule)")
+    Float stage1Lr;
 
     @Option(names = "--stage2", defaultValue = "joint", paramLabel = "joint|frozen",
             description = "stage 2: train the encoders with the head on the videos (joint, MODEL.md section 5), or"
@@ -85,14 +88,39 @@ public final class VideoTrainOptions {
         if (stage1Epochs < 0) {
             throw new IllegalArgumentException("--stage1-epochs must be >= 0, got " + stage1Epochs);
         }
-        TrainOptions stage1 = new TrainOptions(Math.max(1, stage1Epochs), headOptions.batchSize(), stage1Lr,
-                headOptions.weightDecay(), TrainOptions.Schedule.COSINE, 4, 0.1f, headOptions.seed(), true);
+        BackboneSpec spec = BackboneSpec.parse(backbone);
+        TrainOptions stage1 = stage1Options(preset, spec, finetune, stage1Lr, Math.max(1, stage1Epochs), headOptions);
+        log.printf(java.util.Locale.ROOT, "stage 1: learning rate %.0e, %s schedule (%s)%n", stage1.learningRate(),
+                stage1.schedule().name().toLowerCase(java.util.Locale.ROOT), stage1Lr != null ? "--stage1-lr"
+                        : spec.trainsFromScratch() ? "a backbone trained from nothing" : "preset " + preset
+                                + (finetune ? ", backbone fine-tuned" : ", backbone frozen"));
         boolean joint = stage2 == Stage2Mode.JOINT;
         VideoTraining.Options o = new VideoTraining.Options(data, out, head, headOptions,
-                stage1Epochs == 0 ? null : stage1, BackboneSpec.parse(backbone), encoders, finetune,
+                stage1Epochs == 0 ? null : stage1, spec, encoders, finetune,
                 video.saliency, video.frames, video.size, video.split(defaults), swap, video.workers(), resume, stopAfter,
                 stopAfterStage1, joint, encoderLrScale);
         VideoTraining.run(o, EcrlCommand.codeVersion(), log::println);
         return 0;
+    }
+
+    /**
+     * Stage 1's optimiser settings (MODEL.md 6c). A backbone trained from nothing (the built-in one)
+     * takes the scratch rate, 2e-3 with a cosine schedule and the best val epoch kept, whatever the
+     * preset: at the paper's 1e-5 it would not learn. A pretrained backbone under the pretrained preset
+     * takes the paper's rates with the preset's step decay: 1e-5 when it is fine-tuned (the backbone
+     * rate holds in every stage that trains a backbone), the head rate 1e-4 when it stays frozen
+     * (only the plain classifier trains). {@code lr} (--stage1-lr) replaces the rate in every case.
+     */
+    static TrainOptions stage1Options(String preset, BackboneSpec spec, boolean finetune, Float lr, int epochs,
+            TrainOptions head) {
+        boolean scratch = preset.equalsIgnoreCase("scratch") || spec.trainsFromScratch();
+        if (scratch) {
+            return new TrainOptions(epochs, head.batchSize(), lr != null ? lr : 2e-3f, head.weightDecay(),
+                    TrainOptions.Schedule.COSINE, 4, 0.1f, head.seed(), true);
+        }
+        TrainOptions paper = TrainOptions.pretrained(head.seed());
+        float rate = lr != null ? lr : finetune ? 1e-5f : paper.learningRate();
+        return new TrainOptions(epochs, head.batchSize(), rate, head.weightDecay(), paper.schedule(), paper.decayEvery(),
+                paper.decayFactor(), head.seed(), true);
     }
 }
