@@ -56,6 +56,18 @@ public final class VideoTrainOptions {
                     + " default: ${DEFAULT-VALUE})")
     double encoderLrScale = 0.1;
 
+    @Option(names = "--protocol", defaultValue = "none", paramLabel = "msrvtt|activitynet",
+            description = "the paper's splits (MODEL.md 7): msrvtt trains on train + val (MSR-VTT's 7,010) and"
+                    + " holds out test; activitynet trains on train and holds out val (ActivityNet's validation"
+                    + " subset, its test); both carve val out of training (--val-fraction), so no setting or best"
+                    + " epoch is chosen on the test split (default: ${DEFAULT-VALUE}, the annotations' splits)")
+    String protocol = "none";
+
+    @Option(names = "--val-fraction", defaultValue = "0.1", paramLabel = "F",
+            description = "with --protocol: the share of every class of the training pool carved out as val,"
+                    + " seeded by --seed (default: ${DEFAULT-VALUE})")
+    double valFraction = 0.1;
+
     @Option(names = "--resume", description = "continue the run in --out (same options as when it started)")
     boolean resume;
 
@@ -98,7 +110,7 @@ public final class VideoTrainOptions {
         VideoTraining.Options o = new VideoTraining.Options(data, out, head, headOptions,
                 stage1Epochs == 0 ? null : stage1, spec, encoders, finetune,
                 video.saliency, video.frames, video.size, video.split(defaults), swap, video.workers(), resume, stopAfter,
-                stopAfterStage1, joint, encoderLrScale);
+                stopAfterStage1, joint, encoderLrScale, org.ecrl4j.data.Protocol.parse(protocol), valFraction);
         VideoTraining.run(o, EcrlCommand.codeVersion(), log::println);
         return 0;
     }

@@ -88,7 +88,7 @@ public final class VideoTraining {
     public record Options(Path annotations, Path out, HeadConfig head, TrainOptions headOptions, TrainOptions stage1,
             BackboneSpec backbone, EncoderSharing sharing, boolean finetune, String saliency, int frames, int size,
             SplitOptions split, double bgSwap, int workers, boolean resume, int stopAfterEpoch, int stopAfterStage1Epoch,
-            boolean joint, double encoderLrScale) {
+            boolean joint, double encoderLrScale, org.ecrl4j.data.Protocol protocol, double valFraction) {
         public Options {
             if (!(encoderLrScale >= 0)) {
                 throw new IllegalArgumentException("--encoder-lr-scale must be >= 0, got " + encoderLrScale);
@@ -113,8 +113,17 @@ public final class VideoTraining {
      * @return false when the run stopped early ({@code stopAfterEpoch})
      */
     public static boolean run(Options o, String codeVersion, Consumer<String> log) throws IOException {
-        List<VideoSample> samples = DatasetReaders.read(o.annotations());
-        List<String> classes = DatasetReaders.classes(o.annotations(), samples);
+        List<VideoSample> read = DatasetReaders.read(o.annotations());
+        List<String> classes = DatasetReaders.classes(o.annotations(), read);
+        // The paper's protocol (MODEL.md 7): val carved out of training, the test split never seen here.
+        List<VideoSample> samples = o.protocol().apply(read, o.valFraction(), o.headOptions().seed());
+        if (o.protocol() != org.ecrl4j.data.Protocol.NONE) {
+            java.util.Map<String, Long> counts = new java.util.TreeMap<>();
+            samples.forEach(s -> counts.merge(DatasetReaders.normalizeSplit(s.split()), 1L, Long::sum));
+            log.accept(String.format(java.util.Locale.ROOT, "protocol %s: %s (val: %.0f%% of every class of the"
+                    + " training pool, seed %d; the test split is not read)", o.protocol().optionName(), counts,
+                    100 * o.valFraction(), o.headOptions().seed()));
+        }
         if (classes.size() < 2) {
             throw new IllegalArgumentException(o.annotations() + ": " + classes.size() + " class; training needs at least 2");
         }
