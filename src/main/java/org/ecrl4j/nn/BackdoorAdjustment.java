@@ -24,6 +24,14 @@ import ai.djl.util.PairList;
  * ablations of Table 4: without μ every μ_i = 1 (and W_q, W_k do not exist); without the prior
  * every p_i = 1/K_c. Z and p are inputs, not parameters: they are built from the training set and
  * never trained.
+ *
+ * <p>Eq. 6 has no bias; W_a here has one, b_a, and it is kept on purpose. F_cc only feeds
+ * classifier_1, so S1 = W_1 (W_a J + b_a + W_b E_z) + b_1 = W_1 (W_a J + W_b E_z) + (W_1 b_a + b_1):
+ * b_a only moves the logits' constant, which b_1 already holds. The function the head computes is
+ * the same set with or without it (MODEL.md sections 3 and 6), and the paper's model is the one with
+ * b_a = 0. Keeping it leaves every parameter file and checkpoint written so far readable as it is
+ * (the frozen {@code head-checkpoint-v1.bin} included); the outside reference
+ * ({@code tools/reference/ecrl_head.py}) takes W_a as an affine map and matches to 1e-5.
  */
 public final class BackdoorAdjustment extends AbstractBlock {
     private final int width;

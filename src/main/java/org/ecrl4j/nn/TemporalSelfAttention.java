@@ -17,6 +17,11 @@ import ai.djl.util.PairList;
  * Table 3): {@code X' = X + softmax((W_q H)(W_k H)^T / sqrt(d)) (W_v H)} with {@code H = X + P} and
  * a learned positional embedding P (T, d) (MODEL.md section 2).
  *
+ * <p>The key projection's bias b_k adds q_t · b_k to every score of query frame t, the same for
+ * every key, so the softmax over the keys ignores it and it never receives a gradient (the golden
+ * reference of issue 14 shows it exactly zero). It is kept so that parameter files keep their
+ * layout; it costs d parameters per stream.
+ *
  * <p>Input (B, T, d); output (B, T, d).
  */
 public final class TemporalSelfAttention extends AbstractBlock {
