@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
         description = "Event-level Causal Representation Learning for video classification.",
         subcommands = {CommandLine.HelpCommand.class, DemoCommand.class, SynthCommand.class, TrainCommand.class,
             EvalCommand.class, SaliencyCommand.class, SaliencyEvalCommand.class, CheckVideosCommand.class, BenchCommand.class,
-            BackboneCommand.class, ReportCommand.class, ExtractCommand.class, PredictCommand.class, AblateCommand.class})
+            BackboneCommand.class, ReportCommand.class, ExtractCommand.class, PredictCommand.class, AblateCommand.class,
+            ExportCommand.class})
 public final class EcrlCommand implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
