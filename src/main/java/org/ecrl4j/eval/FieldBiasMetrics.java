@@ -87,22 +87,6 @@ public record FieldBiasMetrics(double contrastedAccuracy, double followsActorRat
         return (staticBias - chance) / (1 - chance);
     }
 
-    /** The predicted class (arg max) of each row of N x L logits. */
-    public static int[] predictions(float[] logits, int classes) {
-        int n = logits.length / classes;
-        int[] out = new int[n];
-        for (int i = 0; i < n; i++) {
-            int best = 0;
-            for (int c = 1; c < classes; c++) {
-                if (logits[i * classes + c] > logits[i * classes + best]) {
-                    best = c;
-                }
-            }
-            out[i] = best;
-        }
-        return out;
-    }
-
     /**
      * The home class of each background family, read from the {@code bg-only} videos (each labelled
      * with the class whose home background it shows): background name to class index.

@@ -201,7 +201,8 @@ public final class VideoEvaluation implements AutoCloseable {
         progress.accept("bg-shift: " + shift.samples().size() + " static versions (first frame repeated)");
         VideoFeatures.Result still = VideoFeatures.extractAll(shift.samples(), classes, encoders, manager,
                 pipeline.saliency(), pipeline.settings(), true, workers, progress);
-        int[] stillPred = FieldBiasMetrics.predictions(model.logits(still.features(), 64), classes.size());
+        int[] stillPred = Evaluation.of(model.logits(still.features(), 64), still.features().labels(), classes.size())
+                .predictions();
         int[] staticVersion = new int[shift.samples().size()];
         long[] labels = shift.features().labels();
         for (int i = 0, j = 0; i < staticVersion.length; i++) {

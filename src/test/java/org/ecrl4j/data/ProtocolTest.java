@@ -29,19 +29,20 @@ class ProtocolTest {
         return out;
     }
 
-    private static Map<String, Long> count(List<VideoSample> s, String label) {
-        return s.stream().filter(v -> v.label().equals(label))
-                .collect(Collectors.groupingBy(VideoSample::split, Collectors.counting()));
+    /** Both classes have these many train, val and test rows. */
+    private static void assertCounts(List<VideoSample> s, long train, long val, long test) {
+        for (String label : List.of("a", "b")) {
+            assertEquals(Map.of("train", train, "val", val, "test", test), s.stream().filter(v -> v.label().equals(label))
+                    .collect(Collectors.groupingBy(VideoSample::split, Collectors.counting())), label);
+        }
     }
 
     @Test
     void msrvttTrainsOnTrainAndValidateAndCarvesValFromThem() {
         List<VideoSample> in = samples("train", "validate", "test");
         List<VideoSample> out = Protocol.MSRVTT.apply(in, 0.1, 3);
-        for (String label : List.of("a", "b")) {
-            // pool 50 per class: 5 to val, 45 train; the 20 test rows stay test.
-            assertEquals(Map.of("train", 45L, "val", 5L, "test", 20L), count(out, label), label);
-        }
+        // pool 50 per class: 5 to val, 45 train; the 20 test rows stay test.
+        assertCounts(out, 45, 5, 20);
         for (int i = 0; i < in.size(); i++) {
             assertEquals(in.get(i).path(), out.get(i).path());
             assertEquals(in.get(i).split().equals("test"), out.get(i).split().equals("test"), "test rows never move");
@@ -55,9 +56,7 @@ class ProtocolTest {
         List<VideoSample> in = samples("training", "validation", "training");
         List<VideoSample> out = Protocol.ACTIVITYNET.apply(in, 0.25, 1);
         // pool 60 per class: 15 to val; the 10 validation rows become the test split.
-        for (String label : List.of("a", "b")) {
-            assertEquals(Map.of("train", 45L, "val", 15L, "test", 10L), count(out, label), label);
-        }
+        assertCounts(out, 45, 15, 10);
         for (int i = 0; i < in.size(); i++) {
             if (in.get(i).split().equals("validation")) {
                 assertEquals("test", out.get(i).split());

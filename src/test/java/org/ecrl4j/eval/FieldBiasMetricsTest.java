@@ -49,8 +49,8 @@ class FieldBiasMetricsTest {
     void homeClassesComeFromTheBackgroundOnlyVideos() {
         Map<String, Integer> home = FieldBiasMetrics.homeClasses(List.of("sky", "grass", "sky", ""), new long[] {0, 3, 0, 2});
         assertEquals(Map.of("sky", 0, "grass", 3), home);
-        assertEquals(List.of(2, 0), java.util.Arrays.stream(FieldBiasMetrics.predictions(
-                new float[] {0, 1, 5, 9, 2, 3}, 3)).boxed().toList());
+        assertEquals(List.of(2, 0), java.util.Arrays.stream(Evaluation.of(new float[] {0, 1, 5, 9, 2, 3},
+                new long[] {2, 1}, 3).predictions()).boxed().toList());
     }
 
     @Test
