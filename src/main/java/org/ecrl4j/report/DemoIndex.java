@@ -64,7 +64,7 @@ public final class DemoIndex {
                 .append("main{max-width:1200px;margin:auto;padding:0 16px 40px}")
                 .append("section{background:white;border:1px solid #ddd;border-radius:6px;margin:16px 0;padding:8px 16px}")
                 .append("table{border-collapse:collapse;font-size:13px}td,th{border:1px solid #ccc;padding:3px 8px;text-align:left}")
-                .append("td.num{text-align:right;font-variant-numeric:tabular-nums}dt{font-weight:bold}dd{margin:0 0 6px 16px}")
+                .append("td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}dt{font-weight:bold}dd{margin:0 0 6px 16px}")
                 .append("\n</style>\n</head>\n<body>\n<main>\n<h1>ECRL4J demo: the Confounded Events benchmark</h1>\n");
         JsonNode bench = m.path("benchmark");
         h.append("<p>Every model was trained where the background gives the class away (")
@@ -131,16 +131,16 @@ public final class DemoIndex {
         double top = 30;
         int h = 360;
         double bottom = h - 70;
-        int w = (int) Math.max(420, left + 20 + models.size() * groupW);
+        int w = (int) Math.max(420, left + 20 + models.size() * groupW) + 90; // the right margin holds the chance label
         Svg svg = new Svg(w, h);
         svg.text(w / 2.0, 18, "Acc@1 (iid, bg-shift) and static bias per model", "middle", "font-weight=\"bold\"");
         for (int i = 0; i <= 4; i++) {
             double v = i / 4.0;
             double y = bottom - v * (bottom - top);
-            svg.line(left, y, w - 10, y, "#e4e4e4", null);
+            svg.line(left, y, w - 95, y, "#e4e4e4", null);
             svg.text(left - 6, y + 4, String.format(Locale.ROOT, "%.2f", v), "end", null);
         }
-        svg.line(left, bottom, w - 10, bottom, "#333", null);
+        svg.line(left, bottom, w - 95, bottom, "#333", null);
         for (int g = 0; g < models.size(); g++) {
             JsonNode x = m.get("models").get(models.get(g));
             double gx = left + 15 + g * groupW;
@@ -158,8 +158,8 @@ public final class DemoIndex {
             svg.text(gx + bars * barW / 2.0, bottom + 16, models.get(g), "middle", null);
         }
         double cy = bottom - chance * (bottom - top);
-        svg.line(left, cy, w - 10, cy, CHANCE_COLOUR, "stroke-width=\"3\" stroke-dasharray=\"8 5\"");
-        svg.text(w - 12, cy - 5, String.format(Locale.ROOT, "chance %.3f", chance), "end",
+        svg.line(left, cy, w - 95, cy, CHANCE_COLOUR, "stroke-width=\"3\" stroke-dasharray=\"8 5\"");
+        svg.text(w - 90, cy + 4, String.format(Locale.ROOT, "chance %.3f", chance), "start",
                 "fill=\"" + CHANCE_COLOUR + "\"");
         double lx = left;
         for (int b = 0; b < bars; b++) {
