@@ -1,3 +1,12 @@
+#!/usr/bin/python3
+"""Breaks each checked block of the head on purpose, one at a time, runs the golden and known-answer
+tests (GoldenHeadTest, LossesTest, AblationRowsDifferTest) and reports how many fail; the file is
+restored (git checkout) after each break. Run from the repository root:
+
+    python3 tools/reference/check-breaks.py [INDEX...]
+
+Every break must make at least one test fail (docs/MODEL-AND-CONFIGURATIONS.md lists the results).
+"""
 import subprocess, sys, re
 B = [
  ("TSC scaling: 1/sqrt(d) removed", "src/main/java/org/ecrl4j/nn/TemporalSelfAttention.java",
