@@ -66,6 +66,8 @@ public final class VideoTrainOptions {
 
     @Mixin VideoOptions video = new VideoOptions();
 
+    @Mixin AugmentOptions augment = new AugmentOptions();
+
     /** Whether a run folder holds a checkpoint (of stage 1 or 2) that --resume can continue from. */
     static boolean hasCheckpoint(Path out) {
         try (java.util.stream.Stream<Path> s = java.nio.file.Files.walk(out.resolve(VideoTraining.CHECKPOINT_DIR))) {
@@ -91,7 +93,7 @@ public final class VideoTrainOptions {
         VideoTraining.Options o = new VideoTraining.Options(data, out, head, headOptions,
                 stage1Epochs == 0 ? null : stage1, BackboneSpec.parse(backbone), encoders, finetune,
                 video.saliency, video.frames, video.size, video.split(defaults), swap, video.workers(), resume, stopAfter,
-                stopAfterStage1, joint, encoderLrScale);
+                stopAfterStage1, joint, encoderLrScale, augment.augmentation());
         VideoTraining.run(o, EcrlCommand.codeVersion(), log::println);
         return 0;
     }

@@ -20,6 +20,7 @@ import org.ecrl4j.eval.Evaluation;
 import org.ecrl4j.nn.backbone.Encoders;
 import org.ecrl4j.train.HeadModel;
 import org.ecrl4j.train.RunFolder;
+import org.ecrl4j.video.Views;
 
 /**
  * Evaluation and prediction of a run trained on videos ({@code ecrl4j eval --data},
@@ -113,6 +114,16 @@ public final class VideoEvaluation implements AutoCloseable {
      */
     public Map<String, Object> evaluate(Path annotations, List<String> splits, int workers, Consumer<String> progress)
             throws IOException {
+        return evaluate(annotations, splits, Views.ONE, workers, progress);
+    }
+
+    /**
+     * As {@link #evaluate(Path, List, int, Consumer)} with multi-view testing: each video's class
+     * probabilities are the softmax averaged over {@code views} ({@link Views}); the result names
+     * the views.
+     */
+    public Map<String, Object> evaluate(Path annotations, List<String> splits, Views views, int workers,
+            Consumer<String> progress) throws IOException {
         List<VideoSample> all = DatasetReaders.read(annotations);
         List<String> classes = config.classes();
         Set<String> present = new LinkedHashSet<>();
@@ -150,6 +161,12 @@ public final class VideoEvaluation implements AutoCloseable {
         result.put("run", run.toAbsolutePath().toString());
         result.put("config", config.head().name());
         result.put("annotations", annotations.toAbsolutePath().toString());
+        Map<String, Object> viewJson = new LinkedHashMap<>();
+        viewJson.put("views", views.toString());
+        viewJson.put("clips", views.clips());
+        viewJson.put("crops", views.crops());
+        viewJson.put("combine", "mean of the softmax over the views");
+        result.put("views", viewJson);
         if (Files.isRegularFile(annotations)) {
             result.put("annotations_sha256", RunFolder.sha256(annotations));
         }
@@ -159,14 +176,15 @@ public final class VideoEvaluation implements AutoCloseable {
         for (String split : wanted) {
             List<VideoSample> samples = all.stream().filter(s -> DatasetReaders.normalizeSplit(s.split()).equals(split)).toList();
             progress.accept("split " + split + ": " + samples.size() + " videos");
-            VideoFeatures.Result r = VideoFeatures.extractAll(samples, classes, encoders, manager, pipeline.saliency(),
-                    pipeline.settings(), workers, progress);
+            VideoFeatures.ViewsResult r = VideoFeatures.extractViews(samples, classes, encoders, manager,
+                    pipeline.saliency(), pipeline.settings(), views, workers, progress);
             r.failures().forEach(f -> skipped.add(f.video() + ": " + f.reason()));
             if (r.samples().isEmpty()) {
                 progress.accept("split " + split + ": no video could be read; left out");
                 continue;
             }
-            Evaluation e = Evaluation.of(model.logits(r.features(), 64), r.features().labels(), classes.size());
+            long[] labels = r.views().get(0).labels();
+            Evaluation e = Evaluation.of(viewLogits(r.views()), labels, classes.size());
             Map<String, Object> m = new LinkedHashMap<>(e.toJson());
             m.put("skipped", r.failures().size());
             perSplit.put(split, m);
@@ -209,6 +227,34 @@ public final class VideoEvaluation implements AutoCloseable {
             }
         }
         return new Predictions(out, r.failures());
+    }
+
+    /**
+     * The logits of one view as they are; of several, the log of the mean softmax over the views
+     * (the class order, so Acc@1 and Acc@5, is that of the averaged probabilities).
+     */
+    float[] viewLogits(List<FeatureSet> views) {
+        float[] first = model.logits(views.get(0), 64);
+        if (views.size() == 1) {
+            return first;
+        }
+        int l = config.classes().size();
+        int n = first.length / l;
+        double[] mean = new double[first.length];
+        for (int v = 0; v < views.size(); v++) {
+            float[] logits = v == 0 ? first : model.logits(views.get(v), 64);
+            for (int i = 0; i < n; i++) {
+                double[] p = softmax(logits, i * l, l);
+                for (int c = 0; c < l; c++) {
+                    mean[i * l + c] += p[c] / views.size();
+                }
+            }
+        }
+        float[] out = new float[mean.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (float) Math.log(Math.max(mean[i], Double.MIN_NORMAL));
+        }
+        return out;
     }
 
     /** Softmax of {@code n} logits starting at {@code from}. */
