@@ -124,12 +124,7 @@ public final class VideoFeatures {
         DatasetMapper.Result<List<Streams>> r = DatasetMapper.map(samples,
                 DatasetMapper.Options.of(workers, "extracted (" + views + " views)", 20),
                 () -> SaliencyMethods.create(saliency), SaliencyMethod::close, (s, k, method) -> {
-                    int label = DatasetReaders.classIndex(s.label(), classes);
-                    if (label < 0) {
-                        throw new IllegalArgumentException("label " + org.ecrl4j.data.AnnotationException.quote(s.label())
-                                + " is not one of the " + classes.size() + " classes " + classes);
-                    }
-                    labels[k] = label;
+                    labels[k] = labelOf(s, classes);
                     return ofViews(s, encoders, manager, method, settings, views);
                 }, progress);
         List<VideoSample> kept = new ArrayList<>();
@@ -294,12 +289,7 @@ public final class VideoFeatures {
         long[] labels = new long[samples.size()];
         DatasetMapper.Result<Streams> r = DatasetMapper.map(samples, DatasetMapper.Options.of(workers, "extracted", 20),
                 () -> SaliencyMethods.create(saliency), SaliencyMethod::close, (s, k, method) -> {
-                    int label = DatasetReaders.classIndex(s.label(), classes);
-                    if (label < 0) {
-                        throw new IllegalArgumentException("label " + org.ecrl4j.data.AnnotationException.quote(s.label())
-                                + " is not one of the " + classes.size() + " classes " + classes);
-                    }
-                    labels[k] = label;
+                    labels[k] = labelOf(s, classes);
                     return of(s, encoders, manager, method, settings);
                 }, progress);
         List<VideoSample> kept = new ArrayList<>();
@@ -315,6 +305,16 @@ public final class VideoFeatures {
         }
         return new Result(join(streams, keptLabels.stream().mapToLong(Long::longValue).toArray(), settings.frames(),
                 encoders.featureWidth()), kept, r.failures());
+    }
+
+    /** The class index of a sample's label; a label outside {@code classes} fails the video, naming it. */
+    private static int labelOf(VideoSample s, List<String> classes) {
+        int label = DatasetReaders.classIndex(s.label(), classes);
+        if (label < 0) {
+            throw new IllegalArgumentException("label " + org.ecrl4j.data.AnnotationException.quote(s.label())
+                    + " is not one of the " + classes.size() + " classes " + classes);
+        }
+        return label;
     }
 
     /** Joins per-video features into one feature set (the pieces of a distributed run, too). */
