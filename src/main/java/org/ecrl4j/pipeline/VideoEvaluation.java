@@ -229,24 +229,31 @@ public final class VideoEvaluation implements AutoCloseable {
         return new Predictions(out, r.failures());
     }
 
-    /**
-     * The logits of one view as they are; of several, the log of the mean softmax over the views
-     * (the class order, so Acc@1 and Acc@5, is that of the averaged probabilities).
-     */
+    /** The head's logits of each view, combined by {@link #meanSoftmax}. */
     float[] viewLogits(List<FeatureSet> views) {
-        float[] first = model.logits(views.get(0), 64);
-        if (views.size() == 1) {
-            return first;
+        List<float[]> logits = new ArrayList<>(views.size());
+        for (FeatureSet v : views) {
+            logits.add(model.logits(v, 64));
         }
-        int l = config.classes().size();
-        int n = first.length / l;
-        double[] mean = new double[first.length];
-        for (int v = 0; v < views.size(); v++) {
-            float[] logits = v == 0 ? first : model.logits(views.get(v), 64);
+        return meanSoftmax(logits, config.classes().size());
+    }
+
+    /**
+     * Combines the (N, L) logits of several views of the same N videos: one view as it is; several,
+     * the log of the mean softmax over the views (so Acc@1 and Acc@5 rank the averaged
+     * probabilities).
+     */
+    static float[] meanSoftmax(List<float[]> views, int classes) {
+        if (views.size() == 1) {
+            return views.get(0);
+        }
+        int n = views.get(0).length / classes;
+        double[] mean = new double[n * classes];
+        for (float[] logits : views) {
             for (int i = 0; i < n; i++) {
-                double[] p = softmax(logits, i * l, l);
-                for (int c = 0; c < l; c++) {
-                    mean[i * l + c] += p[c] / views.size();
+                double[] p = softmax(logits, i * classes, classes);
+                for (int c = 0; c < classes; c++) {
+                    mean[i * classes + c] += p[c] / views.size();
                 }
             }
         }
