@@ -280,7 +280,6 @@ public final class Demo {
 
     private Map<String, Map<String, Evaluation>> runSeed(ClipStore store, int classes, long seed) {
         Map<String, Map<String, Evaluation>> results = new LinkedHashMap<>();
-        List<StoredClip> train = store.split("train");
         List<StoredClip> val = store.split("val");
         try (NDManager manager = NDManager.newBaseManager()) {
             EncoderTrainer.Input plain = FrozenHeads.stage1Input(Stage1.PLAIN, SplitOptions.PAPER, 0);
