@@ -28,6 +28,8 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Mixin ExperimentOptions experiment = new ExperimentOptions();
 
+    @Mixin AugmentOptions augment = new AugmentOptions();
+
     @Option(names = "--stage2-epochs", defaultValue = "0", paramLabel = "E",
             description = "train ecrl and ecrl-plus end to end (encoder and head) for E epochs in stage 2;"
                     + " 0: heads on the frozen stage-1 features (default: ${DEFAULT-VALUE})")
@@ -62,7 +64,7 @@ public final class DemoCommand implements Callable<Integer> {
         Demo.Options options = new Demo.Options(out, seedList, org.ecrl4j.synth.SynthConfig.defaults(1), 8, experiment.saliency,
                 experiment.stage1(), head, swap, 2,
                 List.of(16, 32, 64), stage2Epochs > 0 ? head.withEpochs(stage2Epochs) : null, encoderLrScale,
-                ecrlEncoders, models, EcrlCommand.codeVersion());
+                ecrlEncoders, models, EcrlCommand.codeVersion(), augment.augmentation());
         OutputFolder folder = OutputFolder.open(out, "demo", overwrite, false, false);
         // The demo writes the evidence of its first seed's ECRL run; the report renders it.
         Map<String, Object> metrics = folder.run(() -> {

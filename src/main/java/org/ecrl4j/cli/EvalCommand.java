@@ -34,6 +34,12 @@ public final class EvalCommand implements Callable<Integer> {
             description = "with --data: the split(s) to evaluate (default: every split but train, train-unbiased, val)")
     java.util.List<String> splits = new java.util.ArrayList<>();
 
+    @Option(names = "--views", defaultValue = "1x1", paramLabel = "CLIPSxCROPS",
+            description = "with --data: multi-view testing, CLIPS evenly spaced temporal clips times CROPS crops along"
+                    + " the longer side (left, centre, right), softmax averaged; e.g. 4x3, 10x3 (default: ${DEFAULT-VALUE},"
+                    + " the segment centres and the centre crop)")
+    String views = "1x1";
+
     @Option(names = "--workers", paramLabel = "N", description = "with --data: decoding threads (default: processors)")
     Integer workers;
 
@@ -56,8 +62,13 @@ public final class EvalCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "give exactly one of --features (cached features) and --data (videos)");
         }
+        org.ecrl4j.video.Views v = org.ecrl4j.video.Views.parse(views);
         if (data != null) {
-            return VideoEvalSupport.eval(run, data, splits, workers, name, json);
+            return VideoEvalSupport.eval(run, data, splits, v, workers, name, json);
+        }
+        if (v.count() != 1) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--views needs --data (videos): cached features hold one view per video");
         }
         RunFolder.RunConfig config = RunFolder.readConfig(run);
         int classes = config.shape().classes();

@@ -14,22 +14,29 @@ final class VideoEvalSupport {
 
     @SuppressWarnings("unchecked")
     static int eval(Path run, Path data, List<String> splits, Integer workers, String name, boolean json) throws Exception {
+        return eval(run, data, splits, org.ecrl4j.video.Views.ONE, workers, name, json);
+    }
+
+    @SuppressWarnings("unchecked")
+    static int eval(Path run, Path data, List<String> splits, org.ecrl4j.video.Views views, Integer workers, String name,
+            boolean json) throws Exception {
         int w = workers == null ? Runtime.getRuntime().availableProcessors() : workers;
         if (w < 1) {
             throw new IllegalArgumentException("--workers must be >= 1, got " + w);
         }
         Map<String, Object> result;
         try (VideoEvaluation ev = VideoEvaluation.open(run)) {
-            result = ev.evaluate(data, splits, w, System.err::println);
+            result = ev.evaluate(data, splits, views, w, System.err::println);
         }
-        String stem = name != null ? name : "data" + (splits.isEmpty() ? "" : "-" + String.join("-", splits));
+        String stem = name != null ? name : "data" + (splits.isEmpty() ? "" : "-" + String.join("-", splits))
+                + (views.count() == 1 ? "" : "-views" + views);
         AtomicFiles.writeString(run.resolve("eval-" + stem + ".json"), RunFolder.json().writeValueAsString(result));
         if (json) {
             System.out.println(RunFolder.json().writeValueAsString(result));
             return 0;
         }
         Map<String, Object> per = (Map<String, Object>) result.get("splits");
-        System.out.printf(Locale.ROOT, "%s on %s%n", result.get("config"), data);
+        System.out.printf(Locale.ROOT, "%s on %s (%s views)%n", result.get("config"), data, views);
         System.out.printf(Locale.ROOT, "  %-16s %8s %8s %8s %8s%n", "split", "videos", "Acc@1", "Acc@5", "skipped");
         for (var e : per.entrySet()) {
             Map<String, Object> m = (Map<String, Object>) e.getValue();

@@ -81,6 +81,8 @@ public final class VideoTrainOptions {
 
     @Mixin VideoOptions video = new VideoOptions();
 
+    @Mixin AugmentOptions augment = new AugmentOptions();
+
     /** Whether a run folder holds a checkpoint (of stage 1 or 2) that --resume can continue from. */
     static boolean hasCheckpoint(Path out) {
         try (java.util.stream.Stream<Path> s = java.nio.file.Files.walk(out.resolve(VideoTraining.CHECKPOINT_DIR))) {
@@ -110,7 +112,8 @@ public final class VideoTrainOptions {
         VideoTraining.Options o = new VideoTraining.Options(data, out, head, headOptions,
                 stage1Epochs == 0 ? null : stage1, spec, encoders, finetune,
                 video.saliency, video.frames, video.size, video.split(defaults), swap, video.workers(), resume, stopAfter,
-                stopAfterStage1, joint, encoderLrScale, org.ecrl4j.data.Protocol.parse(protocol), valFraction);
+                stopAfterStage1, joint, encoderLrScale, org.ecrl4j.data.Protocol.parse(protocol), valFraction,
+                augment.augmentation());
         VideoTraining.run(o, EcrlCommand.codeVersion(), log::println);
         return 0;
     }

@@ -202,7 +202,8 @@ public final class Ablation {
             long seed) {
         log.println("stage 1 (" + kind.name().toLowerCase(Locale.ROOT) + "), seed " + seed);
         return FrozenHeads.stage1(manager, options.widths(), options.frames(), options.size(), classes,
-                store.split("train"), store.split("val"), FrozenHeads.stage1Input(kind, recipe.split(), recipe.swap()),
+                TrainingClips.fixed(store.split("train")), store.split("val"),
+                FrozenHeads.stage1Input(kind, recipe.split(), recipe.swap()),
                 options.stage1().withSeed(seed), log);
     }
 

@@ -93,12 +93,26 @@ public final class Demo {
      *     encoder for all three streams)
      * @param models the models to train, a subset of {@link #MODELS} (null or empty: all)
      * @param codeVersion the code version recorded in the provenance of the run folders
+     * @param augment training-time sampling and augmentation of the encoders' training (stage 1 and
+     *     stage 2 end to end; heads on frozen features see the evaluation clips)
      */
     public record Options(Path out, List<Long> seeds, SynthConfig benchmark, int frames, String saliency,
             TrainOptions stage1, TrainOptions head, double swap, int threads, List<Integer> widths,
             TrainOptions stage2, double encoderLrScale, EncoderSharing ecrlEncoders, List<String> models,
-            String codeVersion) {
+            String codeVersion, TrainingClips.Augmentation augment) {
+        /** Settings without augmentation (every epoch sees the evaluation clips). */
+        public Options(Path out, List<Long> seeds, SynthConfig benchmark, int frames, String saliency,
+                TrainOptions stage1, TrainOptions head, double swap, int threads, List<Integer> widths,
+                TrainOptions stage2, double encoderLrScale, EncoderSharing ecrlEncoders, List<String> models,
+                String codeVersion) {
+            this(out, seeds, benchmark, frames, saliency, stage1, head, swap, threads, widths, stage2, encoderLrScale,
+                    ecrlEncoders, models, codeVersion, TrainingClips.Augmentation.OFF);
+        }
+
         public Options {
+            if (augment == null) {
+                throw new IllegalArgumentException("augment must be given (TrainingClips.Augmentation.OFF for none)");
+            }
             if (codeVersion == null || codeVersion.isBlank()) {
                 throw new IllegalArgumentException("codeVersion must be given (the run folders record it), got "
                         + codeVersion);
@@ -135,6 +149,9 @@ public final class Demo {
     private final Renderer renderer;
     /** The run whose evidence was written at the end of the first seed (while its encoders were open). */
     private Path explained;
+    /** The training clips of train and train-unbiased, drawn per epoch (set by {@link #run}). */
+    private TrainingClips trainClips;
+    private TrainingClips unbiasedClips;
     /** The encoders of the first seed's reported runs (by run name), for the evidence's Grad-CAM. */
     private final Map<String, Encoders> reportEncoders = new LinkedHashMap<>();
 
@@ -175,6 +192,9 @@ public final class Demo {
                 options.saliency());
         ClipStore store = ClipStore.ingest(samples, classes, options.frames(), options.size(), options.saliency(),
                 options.threads(), log::println);
+        trainClips = trainingClips(store, "train");
+        unbiasedClips = options.models().contains(Recipes.CEILING.name()) ? trainingClips(store, "train-unbiased")
+                : null;
         int l = classes.size();
         Map<String, Map<String, List<Double>>> acc1 = new LinkedHashMap<>();
         Map<String, Map<String, List<Double>>> acc5 = new LinkedHashMap<>();
@@ -208,6 +228,7 @@ public final class Demo {
         bench.put("skipped_videos", store.failures().size());
         metrics.put("benchmark", bench);
         metrics.put("seeds", options.seeds());
+        metrics.put("augmentation", options.augment());
         metrics.put("chance", 1.0 / l);
         Map<String, Object> models = new LinkedHashMap<>();
         for (String m : options.models()) {
@@ -265,9 +286,21 @@ public final class Demo {
         return metrics;
     }
 
+    /** The training clips of a split under the demo's augmentation (the frame cache built once). */
+    private TrainingClips trainingClips(ClipStore store, String split) {
+        if (options.augment().enabled()) {
+            log.printf(Locale.ROOT, "augmentation of %s: %s%n", split, options.augment().describe());
+        }
+        TrainingClips t = TrainingClips.of(store.split(split), options.augment(), options.frames(), options.size(),
+                options.saliency(), options.threads(), log::println);
+        if (t.varies()) {
+            log.printf(Locale.ROOT, "  frame cache of %s: %d videos, %.1f MB%n", split, t.size(), t.cacheBytes() / 1e6);
+        }
+        return t;
+    }
+
     private Map<String, Map<String, Evaluation>> runSeed(ClipStore store, int classes, long seed) {
         Map<String, Map<String, Evaluation>> results = new LinkedHashMap<>();
-        List<StoredClip> train = store.split("train");
         List<StoredClip> val = store.split("val");
         try (NDManager manager = NDManager.newBaseManager()) {
             EncoderTrainer.Input plain = FrozenHeads.stage1Input(Stage1.PLAIN, SplitOptions.PAPER, 0);
@@ -278,13 +311,13 @@ public final class Demo {
             List<String> models = options.models();
             if (models.contains(ceilingName)) {
                 log.println("ceiling: base trained on train-unbiased");
-                PooledClassifier ceiling = stage1(manager, classes, store.split("train-unbiased"), val, plain, seed);
+                PooledClassifier ceiling = stage1(manager, classes, unbiasedClips, val, plain, seed);
                 results.put(ceilingName, evaluate(ceiling, manager, store, plain, classes));
             }
             PooledClassifier base = null;
             if (models.contains(baseName) || models.contains(ecrlName)) {
                 log.println("base: plain classifier on train (also ECRL's stage 1)");
-                base = stage1(manager, classes, train, val, plain, seed);
+                base = stage1(manager, classes, trainClips, val, plain, seed);
                 if (models.contains(baseName)) {
                     results.put(baseName, evaluate(base, manager, store, plain, classes));
                 }
@@ -309,7 +342,7 @@ public final class Demo {
                         + ", one encoder for V, S and C trained with the swap");
                 EncoderTrainer.Input swapped = FrozenHeads.stage1Input(Recipes.ECRL_PLUS.stage1(),
                         Recipes.ECRL_PLUS.split(), options.swap());
-                PooledClassifier plus = stage1(manager, classes, train, val, swapped, seed);
+                PooledClassifier plus = stage1(manager, classes, trainClips, val, swapped, seed);
                 Encoders plusEncoders = Encoders.of(plus.encoder(), EncoderSharing.SHARED, manager);
                 results.put(plusName, head(plusEncoders, manager, store, Recipes.ECRL_PLUS.head(),
                         Recipes.ECRL_PLUS.split(), Recipes.ECRL_PLUS.swappedCopies() && options.swap() > 0, classes, seed,
@@ -329,7 +362,7 @@ public final class Demo {
         return results;
     }
 
-    private PooledClassifier stage1(NDManager manager, int classes, List<StoredClip> train, List<StoredClip> val,
+    private PooledClassifier stage1(NDManager manager, int classes, TrainingClips train, List<StoredClip> val,
             EncoderTrainer.Input input, long seed) {
         return FrozenHeads.stage1(manager, options.widths(), options.frames(), options.size(), classes, train, val, input,
                 options.stage1().withSeed(seed), log);
@@ -353,10 +386,10 @@ public final class Demo {
     private Encoders separateEncoders(PooledClassifier v, NDManager manager, ClipStore store, int classes,
             long seed) {
         log.println("  stage 1 of M_s: plain classifier on the foreground stream S");
-        VideoEncoder s = stage1(manager, classes, store.split("train"), store.split("val"),
+        VideoEncoder s = stage1(manager, classes, trainClips, store.split("val"),
                 FrozenHeads.stage1Input(Stage1.FOREGROUND, SplitOptions.PAPER, 0), seed).encoder();
         log.println("  stage 1 of M_c: plain classifier on the background stream C");
-        VideoEncoder c = stage1(manager, classes, store.split("train"), store.split("val"),
+        VideoEncoder c = stage1(manager, classes, trainClips, store.split("val"),
                 FrozenHeads.stage1Input(Stage1.BACKGROUND, SplitOptions.PAPER, 0), seed).encoder();
         return Encoders.of(v.encoder(), s, c);
     }
@@ -378,9 +411,14 @@ public final class Demo {
             log.printf(Locale.ROOT, "  stage 2 end to end: %d epochs, head lr %.0e, encoder lr %.0e%s%n", o.epochs(),
                     o.learningRate(), o.learningRate() * options.encoderLrScale(),
                     swap ? ", background swap p=" + options.swap() : "");
-            JointTrainer.Result jr = JointTrainer.train(encoders, model, manager, store.split("train"),
-                    store.split("val"), new JointTrainer.Input(split, swap ? options.swap() : 0, options.encoderLrScale()),
-                    o, FrozenHeads.listener(log, o.epochs(), 2));
+            JointTrainer.Result jr;
+            try {
+                jr = JointTrainer.train(encoders, model, manager, trainClips, store.split("val"),
+                        new JointTrainer.Input(split, swap ? options.swap() : 0, options.encoderLrScale()), o, null,
+                        FrozenHeads.listener(log, o.epochs(), 2));
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e); // no checkpoint: no file is touched
+            }
             r = new HeadTrainer.Result(model, jr.history(), jr.keptEpoch());
         } else {
             val = VideoFeatures.ofClips(stage1, manager, store.split("val"), split, 32);

@@ -118,7 +118,18 @@ public final class EncoderTrainer {
     public static Result train(PooledClassifier classifier, NDManager manager, int classes, List<StoredClip> train,
             List<StoredClip> val, Input input, TrainOptions options, Checkpoint checkpoint, Consumer<String> progress)
             throws IOException {
-        if (train.isEmpty()) {
+        return train(classifier, manager, classes, TrainingClips.fixed(train), val, input, options, checkpoint, progress);
+    }
+
+    /**
+     * As {@link #train(PooledClassifier, NDManager, int, List, List, Input, TrainOptions, Checkpoint,
+     * Consumer)}, on training clips drawn per epoch ({@link TrainingClips#clip} with the options'
+     * seed): random frames and crops when {@code train} augments.
+     */
+    public static Result train(PooledClassifier classifier, NDManager manager, int classes, TrainingClips train,
+            List<StoredClip> val, Input input, TrainOptions options, Checkpoint checkpoint, Consumer<String> progress)
+            throws IOException {
+        if (train.size() == 0) {
             throw new IllegalArgumentException("No training clip");
         }
         Step step = new Step(classifier, manager, classes, train, val, input, options);
@@ -152,7 +163,7 @@ public final class EncoderTrainer {
         private final PooledClassifier classifier;
         private final NDManager manager;
         private final int classes;
-        private final List<StoredClip> train;
+        private final TrainingClips train;
         private final List<StoredClip> val;
         private final Input input;
         private final TrainOptions options;
@@ -164,8 +175,9 @@ public final class EncoderTrainer {
         private final List<List<RgbFrame>> fixed;
         private final List<List<RgbFrame>> valStreams;
         private int correct;
+        private int epoch;
 
-        Step(PooledClassifier classifier, NDManager manager, int classes, List<StoredClip> train,
+        Step(PooledClassifier classifier, NDManager manager, int classes, TrainingClips train,
                 List<StoredClip> val, Input input, TrainOptions options) {
             this.classifier = classifier;
             this.manager = manager;
@@ -182,8 +194,8 @@ public final class EncoderTrainer {
                 }
             }
             this.learnable = BlockState.learnable(classifier);
-            this.trainLabels = labels(train);
-            this.fixed = input.swapProbability() > 0 ? null : streams(train, input);
+            this.trainLabels = labels(train.evaluationClips());
+            this.fixed = input.swapProbability() > 0 || train.varies() ? null : streams(train.evaluationClips(), input);
             this.valStreams = streams(val, input);
         }
 
@@ -200,6 +212,7 @@ public final class EncoderTrainer {
         @Override
         public void beginEpoch(int epoch) {
             correct = 0;
+            this.epoch = epoch;
         }
 
         @Override
@@ -211,9 +224,10 @@ public final class EncoderTrainer {
                 if (fixed != null) {
                     clips.add(fixed.get(idx[i]));
                 } else {
-                    StoredClip a = train.get(idx[i]);
+                    StoredClip a = train.clip(idx[i], options.seed(), epoch);
                     if (random.nextDouble() < input.swapProbability()) {
-                        a = BackgroundSwap.swap(a, train.get(random.nextInt(n)), input.split().foregroundThreshold());
+                        a = BackgroundSwap.swap(a, train.clip(random.nextInt(n), options.seed(), epoch),
+                                input.split().foregroundThreshold());
                     }
                     clips.add(streamOf(a, input));
                 }

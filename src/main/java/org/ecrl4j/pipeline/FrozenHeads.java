@@ -29,14 +29,19 @@ public final class FrozenHeads {
      *
      * @param frames T
      * @param size the square input size
+     * @param train the training clips, drawn per epoch ({@link TrainingClips#fixed} for the evaluation clips)
      */
     public static PooledClassifier stage1(NDManager manager, List<Integer> widths, int frames, int size, int classes,
-            List<StoredClip> train, List<StoredClip> val, EncoderTrainer.Input input, TrainOptions options,
+            TrainingClips train, List<StoredClip> val, EncoderTrainer.Input input, TrainOptions options,
             PrintStream log) {
         TinyVideoNet net = TinyVideoNet.create(manager, widths, options.seed());
         PooledClassifier c = new PooledClassifier(net, classes);
         c.initialize(manager, DataType.FLOAT32, new Shape(1, 3, frames, size, size));
-        EncoderTrainer.train(c, manager, classes, train, val, input, options, log::println);
+        try {
+            EncoderTrainer.train(c, manager, classes, train, val, input, options, null, log::println);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e); // no checkpoint: no file is touched
+        }
         return c;
     }
 

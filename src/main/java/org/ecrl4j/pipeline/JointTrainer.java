@@ -106,7 +106,18 @@ public final class JointTrainer {
     public static Result train(Encoders encoders, HeadModel model, NDManager manager, List<StoredClip> train,
             List<StoredClip> val, Input input, TrainOptions options, Checkpoint checkpoint,
             Trainer.Listener listener) throws IOException {
-        if (train.isEmpty()) {
+        return train(encoders, model, manager, TrainingClips.fixed(train), val, input, options, checkpoint, listener);
+    }
+
+    /**
+     * As {@link #train(Encoders, HeadModel, NDManager, List, List, Input, TrainOptions, Checkpoint,
+     * Trainer.Listener)}, on training clips drawn per epoch ({@link TrainingClips#clip} with the
+     * options' seed): random frames and crops when {@code train} augments.
+     */
+    public static Result train(Encoders encoders, HeadModel model, NDManager manager, TrainingClips train,
+            List<StoredClip> val, Input input, TrainOptions options, Checkpoint checkpoint,
+            Trainer.Listener listener) throws IOException {
+        if (train.size() == 0) {
             throw new IllegalArgumentException("No training clip");
         }
         Step step = new Step(encoders, model, manager, train, val, input, options);
@@ -129,7 +140,7 @@ public final class JointTrainer {
         private final Encoders encoders;
         private final HeadModel model;
         private final NDManager manager;
-        private final List<StoredClip> train;
+        private final TrainingClips train;
         private final List<StoredClip> val;
         private final Input input;
         private final TrainOptions options;
@@ -147,8 +158,9 @@ public final class JointTrainer {
         private final List<SplitClip> fixed;
         private float[] trainLogits;
         private long[] trainLabels;
+        private int epoch;
 
-        Step(Encoders encoders, HeadModel model, NDManager manager, List<StoredClip> train, List<StoredClip> val,
+        Step(Encoders encoders, HeadModel model, NDManager manager, TrainingClips train, List<StoredClip> val,
                 Input input, TrainOptions options) {
             this.encoders = encoders;
             this.model = model;
@@ -175,10 +187,10 @@ public final class JointTrainer {
             this.blocks = new ArrayList<>(encoders.distinct());
             blocks.add(model.head());
             this.learnable = BlockState.learnable(model.head());
-            this.labels = EncoderTrainer.labels(train);
-            if (input.swapProbability() == 0) {
+            this.labels = EncoderTrainer.labels(train.evaluationClips());
+            if (input.swapProbability() == 0 && !train.varies()) {
                 fixed = new ArrayList<>(n);
-                for (StoredClip c : train) {
+                for (StoredClip c : train.evaluationClips()) {
                     fixed.add(ClipBatches.split(c, input.split()));
                 }
             } else {
@@ -198,6 +210,7 @@ public final class JointTrainer {
 
         @Override
         public void beginEpoch(int epoch) {
+            this.epoch = epoch;
             trainLogits = new float[train.size() * classes];
             trainLabels = new long[train.size()];
         }
@@ -213,9 +226,9 @@ public final class JointTrainer {
                     splits.add(fixed.get(idx[i]));
                     continue;
                 }
-                StoredClip a = train.get(idx[i]);
+                StoredClip a = train.clip(idx[i], options.seed(), epoch);
                 if (random.nextDouble() < input.swapProbability()) {
-                    StoredClip b = train.get(random.nextInt(n));
+                    StoredClip b = train.clip(random.nextInt(n), options.seed(), epoch);
                     a = BackgroundSwap.swap(a, b, input.split().foregroundThreshold());
                 }
                 splits.add(ClipBatches.split(a, input.split()));

@@ -21,6 +21,7 @@ import org.ecrl4j.eval.Evaluation;
 import org.ecrl4j.nn.backbone.Encoders;
 import org.ecrl4j.train.HeadModel;
 import org.ecrl4j.train.RunFolder;
+import org.ecrl4j.video.Views;
 
 /**
  * Evaluation and prediction of a run trained on videos ({@code ecrl4j eval --data},
@@ -114,6 +115,16 @@ public final class VideoEvaluation implements AutoCloseable {
      */
     public Map<String, Object> evaluate(Path annotations, List<String> splits, int workers, Consumer<String> progress)
             throws IOException {
+        return evaluate(annotations, splits, Views.ONE, workers, progress);
+    }
+
+    /**
+     * As {@link #evaluate(Path, List, int, Consumer)} with multi-view testing: each video's class
+     * probabilities are the softmax averaged over {@code views} ({@link Views}); the result names
+     * the views.
+     */
+    public Map<String, Object> evaluate(Path annotations, List<String> splits, Views views, int workers,
+            Consumer<String> progress) throws IOException {
         List<VideoSample> all = DatasetReaders.read(annotations);
         List<String> classes = config.classes();
         Set<String> present = new LinkedHashSet<>();
@@ -151,6 +162,12 @@ public final class VideoEvaluation implements AutoCloseable {
         result.put("run", run.toAbsolutePath().toString());
         result.put("config", config.head().name());
         result.put("annotations", annotations.toAbsolutePath().toString());
+        Map<String, Object> viewJson = new LinkedHashMap<>();
+        viewJson.put("views", views.toString());
+        viewJson.put("clips", views.clips());
+        viewJson.put("crops", views.crops());
+        viewJson.put("combine", "mean of the softmax over the views");
+        result.put("views", viewJson);
         if (Files.isRegularFile(annotations)) {
             result.put("annotations_sha256", RunFolder.sha256(annotations));
         }
@@ -162,14 +179,15 @@ public final class VideoEvaluation implements AutoCloseable {
         for (String split : wanted) {
             List<VideoSample> samples = all.stream().filter(s -> DatasetReaders.normalizeSplit(s.split()).equals(split)).toList();
             progress.accept("split " + split + ": " + samples.size() + " videos");
-            VideoFeatures.Result r = VideoFeatures.extractAll(samples, classes, encoders, manager, pipeline.saliency(),
-                    pipeline.settings(), workers, progress);
+            VideoFeatures.ViewsResult r = VideoFeatures.extractViews(samples, classes, encoders, manager,
+                    pipeline.saliency(), pipeline.settings(), views, workers, progress);
             r.failures().forEach(f -> skipped.add(f.video() + ": " + f.reason()));
             if (r.samples().isEmpty()) {
                 progress.accept("split " + split + ": no video could be read; left out");
                 continue;
             }
-            Evaluation e = Evaluation.of(model.logits(r.features(), 64), r.features().labels(), classes.size());
+            long[] labels = r.views().get(0).labels();
+            Evaluation e = Evaluation.of(viewLogits(r.views()), labels, classes.size());
             Map<String, Object> m = new LinkedHashMap<>(e.toJson());
             m.put("skipped", r.failures().size());
             perSplit.put(split, m);
@@ -248,6 +266,41 @@ public final class VideoEvaluation implements AutoCloseable {
             }
         }
         return new Predictions(out, r.failures());
+    }
+
+    /** The head's logits of each view, combined by {@link #meanSoftmax}. */
+    float[] viewLogits(List<FeatureSet> views) {
+        List<float[]> logits = new ArrayList<>(views.size());
+        for (FeatureSet v : views) {
+            logits.add(model.logits(v, 64));
+        }
+        return meanSoftmax(logits, config.classes().size());
+    }
+
+    /**
+     * Combines the (N, L) logits of several views of the same N videos: one view as it is; several,
+     * the log of the mean softmax over the views (so Acc@1 and Acc@5 rank the averaged
+     * probabilities).
+     */
+    static float[] meanSoftmax(List<float[]> views, int classes) {
+        if (views.size() == 1) {
+            return views.get(0);
+        }
+        int n = views.get(0).length / classes;
+        double[] mean = new double[n * classes];
+        for (float[] logits : views) {
+            for (int i = 0; i < n; i++) {
+                double[] p = softmax(logits, i * classes, classes);
+                for (int c = 0; c < classes; c++) {
+                    mean[i * classes + c] += p[c] / views.size();
+                }
+            }
+        }
+        float[] out = new float[mean.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (float) Math.log(Math.max(mean[i], Double.MIN_NORMAL));
+        }
+        return out;
     }
 
     /** Softmax of {@code n} logits starting at {@code from}. */

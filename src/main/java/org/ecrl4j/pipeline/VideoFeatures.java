@@ -10,13 +10,17 @@ import org.ecrl4j.data.DatasetReaders;
 import org.ecrl4j.data.FeatureSet;
 import org.ecrl4j.data.VideoSample;
 import org.ecrl4j.nn.backbone.Encoders;
+import org.ecrl4j.saliency.ClipSource;
 import org.ecrl4j.saliency.SaliencyMethod;
 import org.ecrl4j.saliency.SaliencyMethods;
 import org.ecrl4j.saliency.SplitClip;
 import org.ecrl4j.saliency.SplitOptions;
+import org.ecrl4j.video.ClipReader;
 import org.ecrl4j.video.ClipTransform;
+import org.ecrl4j.video.DecodeOptions;
 import org.ecrl4j.video.FrameSampler;
 import org.ecrl4j.video.RgbFrame;
+import org.ecrl4j.video.Views;
 
 /**
  * Per-frame features of the three streams V, S, C of videos: the work behind {@code ecrl4j
@@ -85,6 +89,87 @@ public final class VideoFeatures {
         requireFinite(sample.path(), out); // extractAll skips and lists the video when this throws
         return out;
     }
+
+    /**
+     * The per-video function of multi-view testing: the features of each view of
+     * {@link ClipReader#sampleViews} (clip-major), each view's saliency computed on its own frames,
+     * split and encoded as {@link #of} does; {@link Views#ONE} gives exactly {@link #of}'s features.
+     *
+     * @throws RuntimeException naming the video when it cannot be decoded
+     */
+    public static List<Streams> ofViews(VideoSample sample, Encoders encoders, NDManager manager,
+            SaliencyMethod saliency, Settings settings, Views views) {
+        List<ClipReader.Sampled> clips = ClipReader.sampleViews(sample.path(), sample.segment(),
+                FrameSampler.segment(settings.frames()), ClipTransform.square(settings.size()), DecodeOptions.DEFAULTS,
+                views);
+        List<SplitClip> splits = new ArrayList<>(clips.size());
+        for (ClipReader.Sampled c : clips) {
+            StoredClip stored = new StoredClip(sample, 0, c.frameIndices(), c.frames(),
+                    saliency.compute(c.frames(), ClipSource.of(c)));
+            splits.add(ClipBatches.split(stored, settings.split()));
+        }
+        float[][] f = encode(encoders, manager, splits, Math.min(16, splits.size()));
+        int per = settings.frames() * encoders.featureWidth();
+        List<Streams> out = new ArrayList<>(clips.size());
+        for (int v = 0; v < clips.size(); v++) {
+            Streams s = new Streams(java.util.Arrays.copyOfRange(f[0], v * per, (v + 1) * per),
+                    java.util.Arrays.copyOfRange(f[1], v * per, (v + 1) * per),
+                    java.util.Arrays.copyOfRange(f[2], v * per, (v + 1) * per), settings.frames(),
+                    encoders.featureWidth());
+            requireFinite(sample.path(), s);
+            out.add(s);
+        }
+        return out;
+    }
+
+    /**
+     * The features of every view of a dataset's videos: one feature set per view (clip-major), each
+     * in annotation order over the same videos; a video that fails is skipped in all of them.
+     *
+     * @see #extractAll
+     */
+    public static ViewsResult extractViews(List<VideoSample> samples, List<String> classes, Encoders encoders,
+            NDManager manager, String saliency, Settings settings, Views views, int workers,
+            Consumer<String> progress) {
+        long[] labels = new long[samples.size()];
+        DatasetMapper.Result<List<Streams>> r = DatasetMapper.map(samples,
+                DatasetMapper.Options.of(workers, "extracted (" + views + " views)", 20),
+                () -> SaliencyMethods.create(saliency), SaliencyMethod::close, (s, k, method) -> {
+                    labels[k] = labelOf(s, classes);
+                    return ofViews(s, encoders, manager, method, settings, views);
+                }, progress);
+        List<VideoSample> kept = new ArrayList<>();
+        List<List<Streams>> perView = new ArrayList<>();
+        for (int v = 0; v < views.count(); v++) {
+            perView.add(new ArrayList<>());
+        }
+        List<Long> keptLabels = new ArrayList<>();
+        for (int i = 0; i < samples.size(); i++) {
+            List<Streams> f = r.outputs().get(i);
+            if (f != null) {
+                kept.add(samples.get(i));
+                keptLabels.add(labels[i]);
+                for (int v = 0; v < f.size(); v++) {
+                    perView.get(v).add(f.get(v));
+                }
+            }
+        }
+        long[] y = keptLabels.stream().mapToLong(Long::longValue).toArray();
+        List<FeatureSet> sets = new ArrayList<>();
+        for (List<Streams> v : perView) {
+            sets.add(join(v, y, settings.frames(), encoders.featureWidth()));
+        }
+        return new ViewsResult(sets, kept, r.failures());
+    }
+
+    /**
+     * The result of {@link #extractViews}.
+     *
+     * @param views one feature set per view, clip-major, over the same videos
+     * @param samples those videos, in annotation order
+     * @param failures the videos skipped, with the reason
+     */
+    public record ViewsResult(List<FeatureSet> views, List<VideoSample> samples, List<DatasetMapper.Failure> failures) {}
 
     /**
      * Refuses features of {@code video} that are not finite, naming the video, the stream and
@@ -222,12 +307,7 @@ public final class VideoFeatures {
         long[] labels = new long[samples.size()];
         DatasetMapper.Result<Streams> r = DatasetMapper.map(samples, DatasetMapper.Options.of(workers, "extracted", 20),
                 () -> SaliencyMethods.create(saliency), SaliencyMethod::close, (s, k, method) -> {
-                    int label = DatasetReaders.classIndex(s.label(), classes);
-                    if (label < 0) {
-                        throw new IllegalArgumentException("label " + org.ecrl4j.data.AnnotationException.quote(s.label())
-                                + " is not one of the " + classes.size() + " classes " + classes);
-                    }
-                    labels[k] = label;
+                    labels[k] = labelOf(s, classes);
                     return of(s, encoders, manager, method, settings, still);
                 }, progress);
         List<VideoSample> kept = new ArrayList<>();
@@ -243,6 +323,16 @@ public final class VideoFeatures {
         }
         return new Result(join(streams, keptLabels.stream().mapToLong(Long::longValue).toArray(), settings.frames(),
                 encoders.featureWidth()), kept, r.failures());
+    }
+
+    /** The class index of a sample's label; a label outside {@code classes} fails the video, naming it. */
+    private static int labelOf(VideoSample s, List<String> classes) {
+        int label = DatasetReaders.classIndex(s.label(), classes);
+        if (label < 0) {
+            throw new IllegalArgumentException("label " + org.ecrl4j.data.AnnotationException.quote(s.label())
+                    + " is not one of the " + classes.size() + " classes " + classes);
+        }
+        return label;
     }
 
     /** Joins per-video features into one feature set (the pieces of a distributed run, too). */

@@ -59,7 +59,8 @@ import org.ecrl4j.util.AtomicFiles;
 public final class VideoTraining {
     /** The request, as written to {@code request.json}; a resumed run must repeat it. */
     public record Request(String annotationsSha256, HeadConfig head, TrainOptions headOptions, TrainOptions stage1,
-            VideoPipeline pipeline, List<String> classes, boolean joint, double encoderLrScale) {}
+            VideoPipeline pipeline, List<String> classes, boolean joint, double encoderLrScale,
+            TrainingClips.Augmentation augment) {}
 
     /**
      * Everything a run needs.
@@ -84,12 +85,18 @@ public final class VideoTraining {
      * @param joint stage 2 trains the whole model (encoders and head) on the videos, as MODEL.md
      *     section 5 says; false, or a frozen backbone, trains the head on cached features
      * @param encoderLrScale joint stage 2: the encoders' learning rate over the head's
+     * @param augment training-time sampling and augmentation of the clips the encoders train on
+     *     (stage 1 and joint stage 2; a head on cached features sees the evaluation clips)
      */
     public record Options(Path annotations, Path out, HeadConfig head, TrainOptions headOptions, TrainOptions stage1,
             BackboneSpec backbone, EncoderSharing sharing, boolean finetune, String saliency, int frames, int size,
             SplitOptions split, double bgSwap, int workers, boolean resume, int stopAfterEpoch, int stopAfterStage1Epoch,
-            boolean joint, double encoderLrScale, org.ecrl4j.data.Protocol protocol, double valFraction) {
+            boolean joint, double encoderLrScale, org.ecrl4j.data.Protocol protocol, double valFraction,
+            TrainingClips.Augmentation augment) {
         public Options {
+            if (augment == null) {
+                throw new IllegalArgumentException("augment must be given (TrainingClips.Augmentation.OFF for none)");
+            }
             if (!(encoderLrScale >= 0)) {
                 throw new IllegalArgumentException("--encoder-lr-scale must be >= 0, got " + encoderLrScale);
             }
@@ -151,7 +158,7 @@ public final class VideoTraining {
                 trained, o.saliency(), o.frames(), o.size(), o.split(), o.bgSwap());
         Request request = new Request(Files.isDirectory(o.annotations()) ? null : RunFolder.sha256(o.annotations()),
                 o.head(), o.headOptions(), stage1 ? o.stage1() : null, pipeline, classes, joint,
-                joint ? o.encoderLrScale() : 0);
+                joint ? o.encoderLrScale() : 0, stage1 || joint ? o.augment() : TrainingClips.Augmentation.OFF);
         Path out = o.out();
         checkRequest(out, request, o.resume());
         Files.createDirectories(out);
@@ -176,6 +183,8 @@ public final class VideoTraining {
         final List<String> skipped = new ArrayList<>();
         List<StoredClip> trainClips;
         List<StoredClip> valClips;
+        /** The training clips the encoders see, epoch by epoch. */
+        TrainingClips training;
 
         Run(Options o, List<String> classes, VideoPipeline pipeline, Path backboneFile, String codeVersion,
                 String fingerprint, boolean stage1, boolean trained, Consumer<String> log) {
@@ -207,6 +216,20 @@ public final class VideoTraining {
                 throw new IllegalArgumentException("No training video could be read (" + skipped.size()
                         + " skipped, first: " + (skipped.isEmpty() ? "-" : skipped.get(0)) + ")");
             }
+            // Only encoders that train see augmented clips: stage 1, or stage 2 end to end.
+            boolean joint = o.joint() && (!(o.backbone() instanceof BackboneSpec.TorchScript) || o.finetune());
+            TrainingClips.Augmentation augment = stage1 || joint ? o.augment() : TrainingClips.Augmentation.OFF;
+            if (augment.enabled()) {
+                log.accept("augmentation: " + augment.describe() + "; caching the frames of " + trainClips.size()
+                        + " training videos");
+            }
+            training = TrainingClips.of(trainClips, augment, o.frames(), o.size(), o.saliency(), o.workers(), log);
+            training.failures().forEach(f -> skipped.add(f.video() + ": not cached, trained on its evaluation clip: "
+                    + f.reason()));
+            if (training.varies()) {
+                log.accept(String.format(java.util.Locale.ROOT, "frame cache: %d videos, %.1f MB", training.size(),
+                        training.cacheBytes() / 1e6));
+            }
         }
 
         /**
@@ -233,7 +256,7 @@ public final class VideoTraining {
                 return start.encoders();
             }
             Encoders encoders = start.encoders();
-            if (stage1 && !runStage1(encoders, manager, classes.size(), trainClips, valClips, o, out, fingerprint, log)) {
+            if (stage1 && !runStage1(encoders, manager, classes.size(), training, valClips, o, out, fingerprint, log)) {
                 return null;
             }
             if (trained) {
@@ -332,7 +355,7 @@ public final class VideoTraining {
                                     + " encoder learning rate %.2g x the head's%s", config.name(), trainClips.size(),
                             valClips.isEmpty() ? "" : ", validating on " + valClips.size(), o.headOptions().epochs(),
                             o.encoderLrScale(), o.bgSwap() > 0 ? ", background swap p=" + o.bgSwap() : ""));
-                    JointTrainer.Result r = JointTrainer.train(encoders, m, manager, trainClips, valClips,
+                    JointTrainer.Result r = JointTrainer.train(encoders, m, manager, training, valClips,
                             new JointTrainer.Input(o.split(), o.bgSwap(), o.encoderLrScale()), o.headOptions(),
                             new Checkpoint(stateFile, fingerprint, o.resume(), o.stopAfterEpoch()),
                             listener());
@@ -413,7 +436,7 @@ public final class VideoTraining {
      *
      * @return false when it stopped early ({@link Options#stopAfterStage1Epoch})
      */
-    private static boolean runStage1(Encoders encoders, NDManager manager, int classes, List<StoredClip> train,
+    private static boolean runStage1(Encoders encoders, NDManager manager, int classes, TrainingClips train,
             List<StoredClip> val, Options o, Path out, String fingerprint, Consumer<String> log) throws IOException {
         Files.createDirectories(out.resolve(CHECKPOINT_DIR));
         Map<String, Object> histories = new LinkedHashMap<>();

@@ -62,6 +62,22 @@ public record ClipTransform(int resizeShorter, int cropWidth, int cropHeight, do
         return cropped;
     }
 
+    /**
+     * The evaluation frames of spatial view {@code crop} of {@code crops} (multi-view testing): as
+     * {@link #frames} in evaluation, with the crop window at {@link CropWindow#view} instead of the
+     * centre; one view gives the same frames as {@code frames(clip, false, seed)}.
+     */
+    public List<RgbFrame> viewFrames(List<RgbFrame> clip, int crop, int crops) {
+        List<RgbFrame> resized = resizeShorterSide(clip, resizeShorter);
+        RgbFrame first = resized.get(0);
+        CropWindow window = CropWindow.view(first.width(), first.height(), cropWidth, cropHeight, crop, crops);
+        List<RgbFrame> out = new ArrayList<>(resized.size());
+        for (RgbFrame f : resized) {
+            out.add(window.apply(f, cropWidth, cropHeight));
+        }
+        return out;
+    }
+
     /** {@link #frames} then {@link #normalise}. */
     public ClipTensor apply(List<RgbFrame> clip, boolean training, long seed) {
         return normalise(frames(clip, training, seed));

@@ -123,6 +123,77 @@ public record FrameSampler(SamplingMode mode, int frames, int fixedGrid, int[] f
         return out;
     }
 
+    /**
+     * The frames of temporal view {@code clip} of {@code clips} (multi-view testing, MMAction2's
+     * {@code test_mode} sampling with several clips): in segment i of T, the frame at fraction
+     * (clip + 1/2) / clips of the segment, floor((i + (clip + 1/2) / clips) n / T). With one clip this
+     * is the evaluation clip of {@link #sample} (segment centres).
+     *
+     * @throws IllegalArgumentException for more than one clip with a mode other than {@code SEGMENT}
+     */
+    public int[] view(int frameCount, int clip, int clips) {
+        if (clips < 1 || clip < 0 || clip >= clips) {
+            throw new IllegalArgumentException("Temporal view " + clip + " of " + clips + " does not exist");
+        }
+        if (clips == 1) {
+            return sample(frameCount, false, 0);
+        }
+        if (mode != SamplingMode.SEGMENT) {
+            throw new IllegalArgumentException("Several temporal views need segment sampling, not " + this);
+        }
+        if (frameCount < 1) {
+            throw new IllegalArgumentException("A video needs at least one frame to sample, got " + frameCount);
+        }
+        long n = frameCount;
+        int t = frames;
+        int[] out = new int[t];
+        for (int i = 0; i < t; i++) {
+            out[i] = (int) Math.min(n - 1, (2L * clips * i + 2L * clip + 1) * n / (2L * clips * t));
+        }
+        return out;
+    }
+
+    /**
+     * The candidate frames of each segment that a training cache keeps (segment sampling from a
+     * cache): segment i covers [floor(i n / T), floor((i + 1) n / T)) (at least one frame), and keeps
+     * min(k, its length) frames evenly spread inside it, at fractions (j + 1/2) / k. A segment no
+     * longer than k keeps all its frames, so drawing one candidate uniformly is exactly segment
+     * sampling; a longer one keeps a representative k. Other modes have one candidate per segment:
+     * their evaluation frame.
+     *
+     * @param k candidates per segment, >= 1
+     * @return T arrays of ascending frame indices in [0, n)
+     */
+    public int[][] candidates(int frameCount, int k) {
+        if (k < 1) {
+            throw new IllegalArgumentException("Candidate frames per segment must be >= 1, got " + k);
+        }
+        if (frameCount < 1) {
+            throw new IllegalArgumentException("A video needs at least one frame to sample, got " + frameCount);
+        }
+        int t = frames;
+        int[][] out = new int[t][];
+        if (mode != SamplingMode.SEGMENT) {
+            int[] eval = sample(frameCount, false, 0);
+            for (int i = 0; i < t; i++) {
+                out[i] = new int[] {eval[i]};
+            }
+            return out;
+        }
+        long n = frameCount;
+        for (int i = 0; i < t; i++) {
+            int start = (int) Math.min(n - 1, i * n / t);
+            int end = (int) Math.max(start + 1, (i + 1) * n / t);
+            int len = end - start;
+            int m = Math.min(k, len);
+            out[i] = new int[m];
+            for (int j = 0; j < m; j++) {
+                out[i][j] = start + (int) ((2L * j + 1) * len / (2L * m));
+            }
+        }
+        return out;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof FrameSampler s && s.mode == mode && s.frames == frames && s.fixedGrid == fixedGrid

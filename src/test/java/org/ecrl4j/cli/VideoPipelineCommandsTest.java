@@ -190,6 +190,33 @@ class VideoPipelineCommandsTest {
         assertTrue(Files.isRegularFile(run.resolve("eval-data.json")));
     }
 
+    /** Issue 12 part 4: multi-view testing, named in the eval JSON; 1x1 is the plain evaluation. */
+    @Test
+    @Order(3)
+    void evalWithViewsAveragesAndNamesTheViews() throws Exception {
+        Result one = cli("eval", "--run", run.toString(), "--data", annotations.toString(), "--split", "val,iid",
+                "--views", "1x1", "--json");
+        assertEquals(0, one.code(), one.err());
+        JsonNode j1 = JSON.readTree(one.out());
+        assertEquals("1x1", j1.at("/views/views").asText());
+        JsonNode metrics = JSON.readTree(run.resolve("metrics.json").toFile());
+        assertEquals(metrics.at("/val/acc1").asDouble(), j1.at("/splits/val/acc1").asDouble(), 1e-9);
+
+        Result many = cli("eval", "--run", run.toString(), "--data", annotations.toString(), "--split", "val,iid",
+                "--views", "3x2", "--json");
+        assertEquals(0, many.code(), many.err());
+        JsonNode j = JSON.readTree(many.out());
+        assertEquals("3x2", j.at("/views/views").asText());
+        assertEquals(3, j.at("/views/clips").asInt());
+        assertEquals(2, j.at("/views/crops").asInt());
+        assertEquals(j1.at("/splits/iid/count").asInt(), j.at("/splits/iid/count").asInt());
+        assertTrue(Files.isRegularFile(run.resolve("eval-data-val-iid-views3x2.json")));
+
+        Result bad = cli("eval", "--run", run.toString(), "--data", annotations.toString(), "--views", "3by2");
+        assertTrue(bad.code() != 0);
+        assertTrue(bad.err().contains("--views '3by2' is not CLIPSxCROPS") && !bad.err().contains("\tat "), bad.err());
+    }
+
     @Test
     @Order(4)
     void predictGivesProbabilitiesAndListsTheVideoItCannotRead() throws Exception {

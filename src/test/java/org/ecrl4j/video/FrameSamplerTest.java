@@ -84,4 +84,57 @@ class FrameSamplerTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SamplingMode.parse("random"));
         assertTrue(e.getMessage().contains("segment, uniform or fixed"));
     }
+
+    @ParameterizedTest(name = "n={0} T={1} clip {2} of {3}")
+    @CsvSource({
+        // n, T, clip, clips, expected: floor((i + (clip + 1/2) / clips) n / T), by hand
+        "40, 4, 0, 2, 2 12 22 32",
+        "40, 4, 1, 2, 7 17 27 37",
+        "30, 8, 0, 3, 0 4 8 11 15 19 23 26",
+        "30, 8, 1, 3, 1 5 9 13 16 20 24 28",
+        "30, 8, 2, 3, 3 6 10 14 18 21 25 29",
+        "30, 8, 0, 1, 1 5 9 13 16 20 24 28",
+    })
+    void temporalViews(int n, int t, int clip, int clips, String expected) {
+        assertArrayEquals(ints(expected), FrameSampler.segment(t).view(n, clip, clips));
+    }
+
+    @Test
+    void oneTemporalViewIsTheEvaluationClip() {
+        for (int n : new int[] {1, 3, 5, 16, 30, 299}) {
+            assertArrayEquals(FrameSampler.segment(8).sample(n, false, 0), FrameSampler.segment(8).view(n, 0, 1));
+            assertArrayEquals(FrameSampler.uniform(8).sample(n, false, 0), FrameSampler.uniform(8).view(n, 0, 1));
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> FrameSampler.uniform(8).view(30, 0, 2));
+        assertTrue(e.getMessage().contains("segment sampling"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> FrameSampler.segment(8).view(30, 2, 2));
+    }
+
+    @Test
+    void candidatesPerSegment() {
+        // n=30, T=8: segments [0,3) [3,7) [7,11) [11,15) [15,18) [18,22) [22,26) [26,30); k=2 keeps
+        // start + floor((2j + 1) len / 4)
+        int[][] c = FrameSampler.segment(8).candidates(30, 2);
+        int[][] expected = {{0, 2}, {4, 6}, {8, 10}, {12, 14}, {15, 17}, {19, 21}, {23, 25}, {27, 29}};
+        for (int i = 0; i < 8; i++) {
+            assertArrayEquals(expected[i], c[i], "segment " + i);
+        }
+        // segments of 2 frames and k=4: every frame is a candidate (exact segment sampling)
+        int[][] all = FrameSampler.segment(8).candidates(16, 4);
+        for (int i = 0; i < 8; i++) {
+            assertArrayEquals(new int[] {2 * i, 2 * i + 1}, all[i]);
+        }
+        // fewer frames than segments: one frame each, inside the video
+        int[][] few = FrameSampler.segment(8).candidates(5, 4);
+        assertArrayEquals(new int[] {0, 0, 1, 1, 2, 3, 3, 4},
+                Arrays.stream(few).mapToInt(a -> {
+                    assertEquals(1, a.length);
+                    return a[0];
+                }).toArray());
+        // other modes: their evaluation frame only
+        int[][] u = FrameSampler.uniform(4).candidates(30, 4);
+        assertArrayEquals(FrameSampler.uniform(4).sample(30, false, 0), Arrays.stream(u).mapToInt(a -> a[0]).toArray());
+        assertThrows(IllegalArgumentException.class, () -> FrameSampler.segment(8).candidates(30, 0));
+    }
 }
