@@ -173,7 +173,7 @@ public final class VideoEvaluation implements AutoCloseable {
         }
         Map<String, Object> perSplit = new LinkedHashMap<>();
         Map<String, Double> acc1 = new LinkedHashMap<>();
-        Map<String, VideoFeatures.Result> extracted = new LinkedHashMap<>();
+        Map<String, VideoFeatures.ViewsResult> extracted = new LinkedHashMap<>();
         Map<String, Evaluation> evaluations = new LinkedHashMap<>();
         List<String> skipped = new ArrayList<>();
         for (String split : wanted) {
@@ -210,19 +210,20 @@ public final class VideoEvaluation implements AutoCloseable {
      * The field's bias metrics ({@link FieldBiasMetrics}): the bg-shift videos are read once more as
      * their static versions for the contrasted accuracy; the home class of each background comes from
      * the annotations' bg-only rows. A bg-shift video whose static version cannot be read counts as
-     * not contrasted.
+     * not contrasted. The static version is read as one view (the centre clip and crop) whatever
+     * {@code --views} is: its frames are all alike, so further temporal clips would repeat it.
      */
-    private FieldBiasMetrics fieldMetrics(Map<String, VideoFeatures.Result> extracted, Map<String, Evaluation> evals,
+    private FieldBiasMetrics fieldMetrics(Map<String, VideoFeatures.ViewsResult> extracted, Map<String, Evaluation> evals,
             List<VideoSample> all, int workers, Consumer<String> progress) {
         List<String> classes = config.classes();
-        VideoFeatures.Result shift = extracted.get(BiasMetrics.BG_SHIFT);
+        VideoFeatures.ViewsResult shift = extracted.get(BiasMetrics.BG_SHIFT);
         progress.accept("bg-shift: " + shift.samples().size() + " static versions (first frame repeated)");
         VideoFeatures.Result still = VideoFeatures.extractAll(shift.samples(), classes, encoders, manager,
                 pipeline.saliency(), pipeline.settings(), true, workers, progress);
         int[] stillPred = Evaluation.of(model.logits(still.features(), 64), still.features().labels(), classes.size())
                 .predictions();
         int[] staticVersion = new int[shift.samples().size()];
-        long[] labels = shift.features().labels();
+        long[] labels = shift.views().get(0).labels();
         for (int i = 0, j = 0; i < staticVersion.length; i++) {
             boolean kept = j < still.samples().size() && still.samples().get(j).equals(shift.samples().get(i));
             staticVersion[i] = kept ? stillPred[j++] : (int) labels[i];
