@@ -1,0 +1,72 @@
+package org.ecrl4j.spark;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.ecrl4j.data.VideoSample;
+import org.ecrl4j.pipeline.DatasetMapper;
+import org.ecrl4j.pipeline.VideoFeatures;
+import org.ecrl4j.saliency.SaliencyMethod;
+import org.ecrl4j.saliency.SaliencyMethods;
+
+/**
+ * One Spark task: the videos of one partition through the single-process pipeline ({@link
+ * VideoFeatures#of} over {@link DatasetMapper}, one decoding thread; the task's cores go to
+ * libtorch). A video that fails becomes a row of status {@code skipped} with the reason; it never
+ * fails the task.
+ */
+final class ExtractPartition implements FlatMapFunction<ArrayList<SparkJobs.Item>, Row> {
+    private static final long serialVersionUID = 1L;
+    private final SparkJobs.Spec spec;
+
+    ExtractPartition(SparkJobs.Spec spec) {
+        this.spec = spec;
+    }
+
+    @Override
+    public Iterator<Row> call(ArrayList<SparkJobs.Item> items) {
+        ExecutorEncoders.Loaded loaded = ExecutorEncoders.get(spec);
+        VideoFeatures.Settings settings = spec.settings();
+        List<VideoSample> samples = new ArrayList<>(items.size());
+        for (SparkJobs.Item it : items) {
+            samples.add(it.sample());
+        }
+        int part = items.get(0).part();
+        DatasetMapper.Result<VideoFeatures.Streams> r = DatasetMapper.map(samples,
+                new DatasetMapper.Options(1, "partition " + part + ": extracted", 4, Integer.MAX_VALUE,
+                        DatasetMapper.Shard.ALL),
+                () -> SaliencyMethods.create(spec.saliency()), SaliencyMethod::close, (s, k, method) -> {
+                    SparkJobs.Item it = items.get(k);
+                    if (it.labelIndex() < 0) {
+                        throw new IllegalArgumentException("label " + org.ecrl4j.data.AnnotationException.quote(
+                                it.label()) + " is not one of the " + spec.classes().size() + " classes "
+                                + spec.classes());
+                    }
+                    return VideoFeatures.of(s, loaded.encoders(), loaded.manager(), method, settings);
+                }, System.err::println);
+        Map<Path, String> reasons = new HashMap<>();
+        for (DatasetMapper.Failure f : r.failures()) {
+            reasons.put(f.video(), f.reason());
+        }
+        List<Row> rows = new ArrayList<>(items.size());
+        for (int k = 0; k < items.size(); k++) {
+            SparkJobs.Item it = items.get(k);
+            VideoFeatures.Streams f = r.outputs().get(k);
+            if (f != null) {
+                rows.add(RowFactory.create(it.part(), it.position(), it.path(), it.label(), it.labelIndex(),
+                        it.split(), Rows.OK, null, f.frames(), f.width(), f.video(), f.foreground(), f.background()));
+            } else {
+                String reason = reasons.getOrDefault(samples.get(k).path(), "failed");
+                rows.add(RowFactory.create(it.part(), it.position(), it.path(), it.label(), it.labelIndex(),
+                        it.split(), Rows.SKIPPED, reason, 0, 0, null, null, null));
+            }
+        }
+        return rows.iterator();
+    }
+}
