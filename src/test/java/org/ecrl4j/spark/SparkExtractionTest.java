@@ -160,6 +160,152 @@ class SparkExtractionTest {
         assertSameFeatures(folder, npz);
     }
 
+    static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+
+    /** The JVM flags of surefire's argLine (the --add-opens Spark needs) for a child JVM. */
+    static List<String> javaCommand(String mainClass, String... args) {
+        List<String> cmd = new ArrayList<>(List.of(JAVA, "-Xmx1g", "-Dai.djl.offline=true"));
+        for (String a : java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (a.startsWith("--add-opens")) {
+                cmd.add(a);
+            }
+        }
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
+        cmd.addAll(List.of(args));
+        return cmd;
+    }
+
+    static long parquetFiles(Path out) throws Exception {
+        if (!Files.isDirectory(out)) {
+            return 0;
+        }
+        try (Stream<Path> l = Files.list(out)) {
+            return l.filter(p -> p.getFileName().toString().endsWith(".parquet")).count();
+        }
+    }
+
+    /**
+     * A real kill: the driver JVM is killed (SIGKILL) once a few partitions are committed; the rerun
+     * computes exactly the partitions that were not, and the features are those of single-process.
+     */
+    @Test
+    @Order(3)
+    void killedJobResumesWithTheUnfinishedPartitionsOnly() throws Exception {
+        Path out = dir.resolve("killed");
+        ProcessBuilder pb = new ProcessBuilder(javaCommand("org.ecrl4j.cli.Main", args(new String[] {"extract",
+            "--data", annotations.toString(), "--out", out.toString(), "--spark", "local[1]", "--partitions", "20",
+            "--spark-conf", "spark.ui.enabled=false"}, PIPELINE)));
+        pb.environment().put("OMP_NUM_THREADS", "1");
+        pb.redirectErrorStream(true).redirectOutput(dir.resolve("killed.log").toFile());
+        Process p = pb.start();
+        long deadline = System.nanoTime() + 240_000_000_000L;
+        while (parquetFiles(out) < 3 && p.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        p.destroyForcibly().waitFor();
+        long written = parquetFiles(out);
+        assertTrue(written >= 3 && written < 20, "killed after " + written + " of 20 partitions: "
+                + Files.readString(dir.resolve("killed.log")));
+        Result r = cli(args(new String[] {"extract", "--data", annotations.toString(), "--out", out.toString(),
+            "--spark", "local[2]", "--spark-conf", "spark.ui.enabled=false"}, PIPELINE));
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains(written + " already written, computing " + (20 - written)), written + ": " + r.err());
+        assertEquals(20, parquetFiles(out));
+        assertSameFeatures(out, npz);
+    }
+
+    /**
+     * A Spark standalone master and one worker on 127.0.0.1, from the project's own Spark jars (the
+     * test class path): the executor is another JVM, so the job's functions and rows are serialised.
+     */
+    @Test
+    @Order(4)
+    void standaloneClusterEqualsSingleProcess() throws Exception {
+        Path home = dir.resolve("spark-home");
+        Files.createDirectories(home.resolve("jars")); // the launcher's jars folder; the classes come below
+        int port = freePort();
+        List<Process> started = new ArrayList<>();
+        int loadsBefore = ExecutorEncoders.loads;
+        try {
+            int ui = freePort();
+            Process master = startDaemon(home, "master.log", javaCommand("org.apache.spark.deploy.master.Master",
+                    "--host", "127.0.0.1", "--port", Integer.toString(port), "--webui-port", Integer.toString(ui)));
+            started.add(master);
+            Process worker = startDaemon(home, "worker.log", javaCommand("org.apache.spark.deploy.worker.Worker",
+                    "--host", "127.0.0.1", "--cores", "2", "--memory", "2g", "--webui-port",
+                    Integer.toString(freePort()), "--work-dir", home.resolve("work").toString(),
+                    "spark://127.0.0.1:" + port));
+            started.add(worker);
+            waitForAliveWorker(ui, home, master, worker);
+            Path out = dir.resolve("standalone");
+            Result r = cli(args(new String[] {"extract", "--data", annotations.toString(), "--out", out.toString(),
+                "--spark", "spark://127.0.0.1:" + port, "--partitions", "3",
+                "--spark-conf", "spark.executor.extraClassPath=" + System.getProperty("java.class.path"),
+                "--spark-conf", "spark.driver.host=127.0.0.1", "--spark-conf", "spark.ui.enabled=false",
+                "--spark-conf", "spark.executor.memory=1g"}, PIPELINE));
+            assertEquals(0, r.code(), r.err() + Files.readString(home.resolve("worker.log")));
+            assertTrue(r.out().contains("20 videos (2 skipped"), r.out());
+            assertSameFeatures(out, npz);
+            // The rows came from the executor JVM: its log names the partitions it extracted.
+            String executorLogs;
+            try (Stream<Path> w = Files.walk(home.resolve("work"))) {
+                StringBuilder sb = new StringBuilder();
+                for (Path f : w.filter(f -> f.getFileName().toString().equals("stderr")).toList()) {
+                    sb.append(Files.readString(f));
+                }
+                executorLogs = sb.toString();
+            }
+            assertTrue(executorLogs.contains("partition 0: extracted"), executorLogs);
+            assertEquals(loadsBefore, ExecutorEncoders.loads, "the driver JVM loaded no backbone; the executor did");
+        } finally {
+            java.util.Collections.reverse(started);
+            for (Process p : started) {
+                p.descendants().forEach(ProcessHandle::destroy);
+                p.destroy();
+                if (!p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+                    p.descendants().forEach(ProcessHandle::destroyForcibly);
+                    p.destroyForcibly();
+                }
+            }
+        }
+    }
+
+    static Process startDaemon(Path home, String log, List<String> command) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(command);
+        pb.environment().put("SPARK_HOME", home.toString());
+        pb.environment().put("SPARK_SCALA_VERSION", "2.12");
+        pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+        pb.environment().put("OMP_NUM_THREADS", "1");
+        pb.redirectErrorStream(true).redirectOutput(home.resolve(log).toFile());
+        return pb.start();
+    }
+
+    /** Polls the master's status page (JSON) until the worker has registered. */
+    static void waitForAliveWorker(int uiPort, Path home, Process master, Process worker) throws Exception {
+        long deadline = System.nanoTime() + 180_000_000_000L;
+        String last = "";
+        while (System.nanoTime() < deadline && master.isAlive() && worker.isAlive()) {
+            try (java.io.InputStream in = java.net.URI.create("http://127.0.0.1:" + uiPort + "/json/").toURL()
+                    .openStream()) {
+                last = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                if (new com.fasterxml.jackson.databind.ObjectMapper().readTree(last).path("aliveworkers").asInt() >= 1) {
+                    return;
+                }
+            } catch (java.io.IOException notYet) {
+                // the master is still starting
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("no worker registered with the master (" + last + "):\n"
+                + Files.readString(home.resolve("master.log")) + Files.readString(home.resolve("worker.log")));
+    }
+
+    static int freePort() throws Exception {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
     static void assertSameFeatures(Path parquet, Path npzFile) throws Exception {
         FeatureSet a = ClusterJobs.spark().readFeatures(parquet, Long.MAX_VALUE);
         FeatureSet b = FeatureSet.load(npzFile);
