@@ -47,8 +47,8 @@ public final class SparkOptions {
         ClusterJobs jobs = ClusterJobs.spark();
         ClusterJobs.ExtractSummary s = jobs.extract(new ClusterJobs.ExtractRequest(master, samples, classes, backbone,
                 seed, settings, saliency, threads, partitions == null ? 0 : partitions, out, overwrite, conf));
-        System.out.printf(Locale.ROOT, "wrote %s: %d videos (%d skipped: status 'skipped' with the reason), %d"
-                + " partitions (%d already written, %d computed) in %.1f s%n", out, s.videos(), s.skipped(),
+        System.out.printf(Locale.ROOT, "wrote %s: %d videos (%d skipped: rows of status 'skipped' with the reason)"
+                + " in %d partitions (%d already written, %d computed) in %.1f s%n", out, s.videos(), s.skipped(),
                 s.partitions(), s.alreadyWritten(), s.computed(), s.seconds());
         return 0;
     }

@@ -46,8 +46,8 @@ public interface ClusterJobs {
      * @param partitions the job's partitions
      * @param alreadyWritten the partitions a previous (killed) run had written completely
      * @param computed the partitions computed by this run
-     * @param videos the rows in the folder (one per video)
-     * @param skipped the rows with status {@code skipped}
+     * @param videos the videos of the partitions computed by this run
+     * @param skipped those of them skipped (rows of status {@code skipped})
      * @param seconds the wall time of this run
      */
     record ExtractSummary(int partitions, int alreadyWritten, int computed, long videos, long skipped, double seconds) {}

@@ -3,12 +3,9 @@ package org.ecrl4j.spark;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import org.apache.spark.api.java.function.FlatMapFunction;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
+import org.apache.spark.api.java.function.Function;
 import org.ecrl4j.data.VideoSample;
 import org.ecrl4j.pipeline.DatasetMapper;
 import org.ecrl4j.pipeline.VideoFeatures;
@@ -16,21 +13,26 @@ import org.ecrl4j.saliency.SaliencyMethod;
 import org.ecrl4j.saliency.SaliencyMethods;
 
 /**
- * One Spark task: the videos of one partition through the single-process pipeline ({@link
+ * One Spark task, writing its partition's Parquet file ({@link PartitionFiles}): the videos of one partition through the single-process pipeline ({@link
  * VideoFeatures#of} over {@link DatasetMapper}, one decoding thread; the task's cores go to
  * libtorch). A video that fails becomes a row of status {@code skipped} with the reason; it never
  * fails the task.
  */
-final class ExtractPartition implements FlatMapFunction<ArrayList<SparkJobs.Item>, Row> {
+final class ExtractPartition implements Function<ArrayList<SparkJobs.Item>, ExtractPartition.Summary> {
     private static final long serialVersionUID = 1L;
     private final SparkJobs.Spec spec;
+    private final String out;
 
-    ExtractPartition(SparkJobs.Spec spec) {
+    /** What a task did: its partition, the videos it extracted, and those it skipped (PATH: REASON). */
+    record Summary(int part, int ok, ArrayList<String> skipped) implements java.io.Serializable {}
+
+    ExtractPartition(SparkJobs.Spec spec, String out) {
         this.spec = spec;
+        this.out = out;
     }
 
     @Override
-    public Iterator<Row> call(ArrayList<SparkJobs.Item> items) {
+    public Summary call(ArrayList<SparkJobs.Item> items) throws java.io.IOException {
         ExecutorEncoders.Loaded loaded = ExecutorEncoders.get(spec);
         VideoFeatures.Settings settings = spec.settings();
         List<VideoSample> samples = new ArrayList<>(items.size());
@@ -54,19 +56,22 @@ final class ExtractPartition implements FlatMapFunction<ArrayList<SparkJobs.Item
         for (DatasetMapper.Failure f : r.failures()) {
             reasons.put(f.video(), f.reason());
         }
-        List<Row> rows = new ArrayList<>(items.size());
+        List<PartitionFiles.Row> rows = new ArrayList<>(items.size());
+        ArrayList<String> skipped = new ArrayList<>();
         for (int k = 0; k < items.size(); k++) {
             SparkJobs.Item it = items.get(k);
             VideoFeatures.Streams f = r.outputs().get(k);
             if (f != null) {
-                rows.add(RowFactory.create(it.part(), it.position(), it.path(), it.label(), it.labelIndex(),
+                rows.add(new PartitionFiles.Row(it.part(), it.position(), it.path(), it.label(), it.labelIndex(),
                         it.split(), Rows.OK, null, f.frames(), f.width(), f.video(), f.foreground(), f.background()));
             } else {
                 String reason = reasons.getOrDefault(samples.get(k).path(), "failed");
-                rows.add(RowFactory.create(it.part(), it.position(), it.path(), it.label(), it.labelIndex(),
+                rows.add(new PartitionFiles.Row(it.part(), it.position(), it.path(), it.label(), it.labelIndex(),
                         it.split(), Rows.SKIPPED, reason, 0, 0, null, null, null));
+                skipped.add(it.path() + ": " + reason);
             }
         }
-        return rows.iterator();
+        PartitionFiles.write(out, part, rows);
+        return new Summary(part, rows.size() - skipped.size(), skipped);
     }
 }

@@ -14,8 +14,8 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * How ecrl4j starts Spark: {@code spark.task.cpus} = the engine's threads (libtorch and Spark do not
- * oversubscribe the cores), the engine's settings passed to the executors, task output committed
- * per task (a killed job keeps whole partitions), and, for a cluster, the project's jars shipped.
+ * oversubscribe the cores), the engine's settings passed to the executors, and, for a cluster, the
+ * project's jars shipped.
  */
 final class Sessions {
     /** The master of the reader behind {@code train --features FOLDER}: one core in this JVM. */
@@ -49,12 +49,6 @@ final class Sessions {
         b.config("spark.executorEnv.OMP_WAIT_POLICY", "PASSIVE");
         b.config("spark.executor.extraJavaOptions", "-Dai.djl.offline=true -Dai.djl.pytorch.num_threads=" + threads
                 + " -Dai.djl.pytorch.num_interop_threads=1");
-        // Each task's Parquet file is moved into the folder when the task commits: a killed job
-        // leaves whole partitions only (the rerun deletes _temporary and computes the rest).
-        b.config("spark.hadoop.mapreduce.fileoutputcommitter.algorithm.version", "2");
-        b.config("spark.sql.sources.commitProtocolClass",
-                "org.apache.spark.sql.execution.datasources.SQLHadoopMapReduceCommitProtocol");
-        b.config("spark.hadoop.parquet.summary.metadata.level", "NONE");
         b.config("spark.ui.showConsoleProgress", "false");
         if (LOCAL_READER.equals(master)) {
             b.config("spark.ui.enabled", "false");

@@ -22,11 +22,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.stream.Stream;
-import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.ecrl4j.data.FeatureSet;
@@ -42,9 +40,10 @@ import org.ecrl4j.util.OutputFolder;
  * that is not yet written: {@link ExtractPartition} runs the single-process per-video pipeline
  * ({@link org.ecrl4j.pipeline.VideoFeatures#of}) through {@link
  * org.ecrl4j.pipeline.DatasetMapper} on its videos, with the backbone loaded once per executor JVM.
- * Each task's rows are committed as one Parquet file when the task ends (Hadoop's v2 file
- * committer), so a killed job leaves only whole partitions, and a rerun computes only the
- * partitions whose rows are missing.
+ * Each task writes its rows as one Parquet file and renames it into place when complete ({@link
+ * PartitionFiles}), so a killed job leaves only whole partitions, and a rerun computes only the
+ * partitions whose file is missing. The job itself uses Spark's core only (no Spark SQL, whose
+ * start-up costs seconds); the reader uses Spark SQL.
  */
 public final class SparkJobs implements ClusterJobs {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -110,9 +109,8 @@ public final class SparkJobs implements ClusterJobs {
                         .writeValueAsString(file) + "\n");
                 AtomicFiles.writeString(out.resolve(CLASSES_FILE), String.join("\n", r.classes()) + "\n");
             }
-            deleteTree(out.resolve("_temporary")); // the uncommitted files of a killed run
-            TreeSet<Integer> done = writtenPartitions(spark, out);
-            List<ArrayList<Item>> todo = new ArrayList<>();
+            String outUri = out.toUri().toString();
+            TreeSet<Integer> done = PartitionFiles.written(outUri, true); // and the temporary files of killed tasks go
             Map<Integer, ArrayList<Item>> byPart = new LinkedHashMap<>();
             for (int i = 0; i < r.samples().size(); i++) {
                 int part = i % partitions;
@@ -121,26 +119,28 @@ public final class SparkJobs implements ClusterJobs {
                             r.classes()));
                 }
             }
-            todo.addAll(byPart.values());
+            List<ArrayList<Item>> todo = new ArrayList<>(byPart.values());
             System.err.printf(Locale.ROOT, "%s%d videos in %d partitions on %s (spark.task.cpus=%d): %d already"
                     + " written, computing %d%n", resuming ? "resuming: " : "", r.samples().size(), partitions,
                     spark.sparkContext().master(), r.threads(), done.size(), todo.size());
+            long ok = 0;
+            List<String> skipped = new ArrayList<>();
             if (!todo.isEmpty()) {
-                JavaRDD<Row> rows = jsc.parallelize(todo, todo.size()).flatMap(new ExtractPartition(Spec.of(r)));
-                spark.createDataFrame(rows, Rows.SCHEMA).write().mode(SaveMode.Append)
-                        .parquet(out.toUri().toString());
+                for (ExtractPartition.Summary s : jsc.parallelize(todo, todo.size())
+                        .map(new ExtractPartition(Spec.of(r), outUri)).collect()) {
+                    ok += s.ok();
+                    skipped.addAll(s.skipped());
+                }
             }
-            Dataset<Row> all = spark.read().schema(Rows.SCHEMA).parquet(out.toUri().toString());
-            long videos = all.select("position").distinct().count();
-            long skipped = all.filter(functions.col("status").equalTo(Rows.SKIPPED)).select("position").distinct()
-                    .count();
-            int written = writtenPartitions(spark, out).size();
-            if (written != partitions || videos != r.samples().size()) {
+            for (String line : skipped) {
+                System.err.println("skipped " + line);
+            }
+            int written = PartitionFiles.written(outUri, false).size();
+            if (written != partitions) {
                 throw new IllegalStateException(out + ": after the job " + written + " of " + partitions
-                        + " partitions and " + videos + " of " + r.samples().size() + " videos are written;"
-                        + " rerun the command to finish them");
+                        + " partitions are written; rerun the command to finish them");
             }
-            return new ExtractSummary(partitions, done.size(), todo.size(), videos, skipped,
+            return new ExtractSummary(partitions, done.size(), todo.size(), ok + skipped.size(), skipped.size(),
                     (System.nanoTime() - start) / 1e9);
         } finally {
             Sessions.close(spark);
@@ -153,7 +153,7 @@ public final class SparkJobs implements ClusterJobs {
         int partitions = file.path("partitions").asInt();
         SparkSession spark = Sessions.open(Sessions.LOCAL_READER, "ecrl4j read features", 1, Map.of());
         try {
-            int written = writtenPartitions(spark, folder).size();
+            int written = PartitionFiles.written(folder.toAbsolutePath().toUri().toString(), false).size();
             if (written < partitions) {
                 throw new IOException(folder + " is incomplete: " + written + " of " + partitions + " partitions are"
                         + " written; rerun the `ecrl4j extract --spark` that wrote it to finish it");
@@ -222,19 +222,6 @@ public final class SparkJobs implements ClusterJobs {
         } finally {
             Sessions.close(spark);
         }
-    }
-
-    /** The partitions whose rows are committed in {@code out}. */
-    static TreeSet<Integer> writtenPartitions(SparkSession spark, Path out) throws IOException {
-        TreeSet<Integer> done = new TreeSet<>();
-        if (!hasParquet(out)) {
-            return done;
-        }
-        for (Row r : spark.read().schema(Rows.SCHEMA).parquet(out.toAbsolutePath().toUri().toString())
-                .select("part").distinct().collectAsList()) {
-            done.add(r.getInt(0));
-        }
-        return done;
     }
 
     static boolean hasParquet(Path dir) {

@@ -114,7 +114,7 @@ class SparkExtractionTest {
         Result r = cli(args(new String[] {"extract", "--data", annotations.toString(), "--out", folder.toString(),
             "--spark", "local[2]", "--partitions", "4", "--spark-conf", "spark.ui.enabled=false"}, PIPELINE));
         assertEquals(0, r.code(), r.err());
-        assertTrue(r.out().contains("20 videos (2 skipped") && r.out().contains("(0 already written, 4 computed)"),
+        assertTrue(r.out().contains("20 videos (2 skipped") && r.out().contains("in 4 partitions (0 already written, 4 computed)"),
                 r.out());
         assertSameFeatures(folder, npz);
         Map<String, Row> rows = rows(folder);
@@ -139,17 +139,16 @@ class SparkExtractionTest {
         assertEquals(4, files.size(), "one file per partition: " + files);
         Files.delete(files.get(0));
         Files.delete(files.get(2));
-        // what a killed task leaves: an uncommitted file under _temporary (ignored, then deleted)
-        Path stale = folder.resolve("_temporary/0/_temporary/attempt_1/part-99999-x.snappy.parquet");
-        Files.createDirectories(stale.getParent());
+        // what a killed task leaves: its temporary file (ignored, then deleted)
+        Path stale = folder.resolve(".part-00000.parquet.1234.tmp");
         Files.copy(files.get(1), stale);
         Result r = cli(args(new String[] {"extract", "--data", annotations.toString(), "--out", folder.toString(),
             "--spark", "local[2]", "--spark-conf", "spark.ui.enabled=false"}, PIPELINE));
         assertEquals(0, r.code(), r.err());
         assertTrue(r.err().contains("resuming: 20 videos in 4 partitions") && r.err().contains("2 already written,"
                 + " computing 2"), r.err());
-        assertTrue(r.out().contains("(2 already written, 2 computed)"), r.out());
-        assertTrue(!Files.exists(folder.resolve("_temporary")));
+        assertTrue(r.out().contains("in 4 partitions (2 already written, 2 computed)"), r.out());
+        assertTrue(!Files.exists(stale));
         assertSameFeatures(folder, npz);
         // Other settings in the same folder: refused, nothing touched.
         Result other = cli(args(new String[] {"extract", "--data", annotations.toString(), "--out",
