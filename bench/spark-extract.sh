@@ -6,7 +6,8 @@
 #
 #   bench/spark-extract.sh ANNOTATIONS [SPLIT] [ROUNDS] [N]
 #
-# Uses the jars in $ECRL4J_JARS (default: target; build them with `mvn -DskipTests package`).
+# Uses the jars in $ECRL4J_JARS (default: target; build them with `mvn -DskipTests package`);
+# $ECRL4J_EXTRACT_ARGS is added to every extract (e.g. "--backbone torchscript:r2plus1d.pt --size 112").
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 data="${1:?usage: bench/spark-extract.sh ANNOTATIONS [SPLIT] [ROUNDS] [N]}"
@@ -34,10 +35,11 @@ for r in $(seq 1 "$rounds"); do
     rm -rf "$work/out" "$work/out.npz" "$work/out.classes.txt" "$work/out.skipped.txt"
     t0=$(date +%s.%N)
     if [ "$side" = single ]; then
-      java_run extract --data "$data" --split "$split" --out "$work/out.npz" --workers "$n" >/dev/null 2>"$work/log" \
+      java_run extract --data "$data" --split "$split" --out "$work/out.npz" --workers "$n" ${ECRL4J_EXTRACT_ARGS:-} \
+        >/dev/null 2>"$work/log" \
         || { cat "$work/log" >&2; exit 1; }
     else
-      java_run extract --data "$data" --split "$split" --out "$work/out" --spark "$side" \
+      java_run extract --data "$data" --split "$split" --out "$work/out" --spark "$side" ${ECRL4J_EXTRACT_ARGS:-} \
         --spark-conf spark.ui.enabled=false >/dev/null 2>"$work/log" || { cat "$work/log" >&2; exit 1; }
     fi
     t1=$(date +%s.%N)

@@ -278,8 +278,15 @@ public final class SparkJobs implements ClusterJobs {
         }
     }
 
-    /** Spark, Hadoop, Jetty and Parquet log warnings only (slf4j-simple), unless set otherwise. */
+    /**
+     * Spark, Hadoop, Jetty and Parquet log warnings only (slf4j-simple), unless set otherwise; the
+     * two warnings every local run gives (no native Hadoop library, the host name resolving to the
+     * loopback address) not at all.
+     */
     static void quietLogs() {
+        for (String logger : Arrays.asList("org.apache.hadoop.util.NativeCodeLoader", "org.apache.spark.util.Utils")) {
+            System.getProperties().putIfAbsent("org.slf4j.simpleLogger.log." + logger, "error");
+        }
         for (String logger : Arrays.asList("org.apache.spark", "org.apache.hadoop", "org.sparkproject", "org.apache.parquet",
                 "io.netty", "org.apache.zookeeper", "org.apache.commons")) {
             String key = "org.slf4j.simpleLogger.log." + logger;
