@@ -70,15 +70,7 @@ public final class ExtractCommand implements Callable<Integer> {
         VideoFeatures.Settings settings = new VideoFeatures.Settings(video.frames, video.size, splitOptions);
         List<VideoSample> all = DatasetReaders.read(data);
         List<String> classes = DatasetReaders.classes(data, all);
-        List<VideoSample> samples = new ArrayList<>();
-        for (VideoSample s : all) {
-            if (split == null || DatasetReaders.normalizeSplit(s.split()).equals(DatasetReaders.normalizeSplit(split))) {
-                samples.add(s);
-            }
-        }
-        if (samples.isEmpty()) {
-            throw new IllegalArgumentException(data + " has no video" + (split == null ? "" : " in split '" + split + "'"));
-        }
+        List<VideoSample> samples = ofSplit(all);
         try (NDManager manager = NDManager.newBaseManager()) {
             Encoders encoders = Encoders.create(spec, EncoderSharing.SHARED, manager,
                     new ClipShape(video.frames, video.size, video.size), false, seed);
@@ -119,6 +111,15 @@ public final class ExtractCommand implements Callable<Integer> {
         SplitOptions splitOptions = video.split(SplitOptions.PAPER);
         List<VideoSample> all = DatasetReaders.read(data);
         List<String> classes = DatasetReaders.classes(data, all);
+        List<VideoSample> samples = ofSplit(all);
+        BackboneSpec.parse(backbone); // a bad spec fails here, not on the executors
+        return spark.extract(samples, classes, backbone, seed,
+                new VideoFeatures.Settings(video.frames, video.size, splitOptions), video.saliency,
+                threads.threads, out, overwrite);
+    }
+
+    /** The videos of --split (all without it); refuses none. */
+    private List<VideoSample> ofSplit(List<VideoSample> all) {
         List<VideoSample> samples = new ArrayList<>();
         for (VideoSample s : all) {
             if (split == null || DatasetReaders.normalizeSplit(s.split()).equals(DatasetReaders.normalizeSplit(split))) {
@@ -128,10 +129,7 @@ public final class ExtractCommand implements Callable<Integer> {
         if (samples.isEmpty()) {
             throw new IllegalArgumentException(data + " has no video" + (split == null ? "" : " in split '" + split + "'"));
         }
-        BackboneSpec.parse(backbone); // a bad spec fails here, not on the executors
-        return spark.extract(samples, classes, backbone, seed,
-                new VideoFeatures.Settings(video.frames, video.size, splitOptions), video.saliency,
-                threads.threads, out, overwrite);
+        return samples;
     }
 
     /** FEATURES.npz -> FEATURES + suffix. */
