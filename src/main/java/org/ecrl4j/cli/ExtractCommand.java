@@ -53,8 +53,14 @@ public final class ExtractCommand implements Callable<Integer> {
 
     @Mixin ThreadsOption threads;
 
+    @Mixin SparkOptions spark;
+
     @Override
     public Integer call() throws Exception {
+        spark.requireMasterForOptions();
+        if (spark.enabled()) {
+            return extractOnSpark();
+        }
         // Before any work: the feature file and the lists written beside it.
         OutputFolder.checkFile(out, overwrite, Npz::writtenByEcrl4j, "FEATURES.npz", sibling(out, ".classes.txt"),
                 sibling(out, ".skipped.txt"));
@@ -64,15 +70,7 @@ public final class ExtractCommand implements Callable<Integer> {
         VideoFeatures.Settings settings = new VideoFeatures.Settings(video.frames, video.size, splitOptions);
         List<VideoSample> all = DatasetReaders.read(data);
         List<String> classes = DatasetReaders.classes(data, all);
-        List<VideoSample> samples = new ArrayList<>();
-        for (VideoSample s : all) {
-            if (split == null || DatasetReaders.normalizeSplit(s.split()).equals(DatasetReaders.normalizeSplit(split))) {
-                samples.add(s);
-            }
-        }
-        if (samples.isEmpty()) {
-            throw new IllegalArgumentException(data + " has no video" + (split == null ? "" : " in split '" + split + "'"));
-        }
+        List<VideoSample> samples = ofSplit(all);
         try (NDManager manager = NDManager.newBaseManager()) {
             Encoders encoders = Encoders.create(spec, EncoderSharing.SHARED, manager,
                     new ClipShape(video.frames, video.size, video.size), false, seed);
@@ -105,6 +103,33 @@ public final class ExtractCommand implements Callable<Integer> {
                     r.failures().isEmpty() ? "" : "; " + r.failures().size() + " skipped, listed in " + skippedFile);
         }
         return 0;
+    }
+
+    /** {@code --spark}: the same per-video pipeline as tasks of a Spark job, into a Parquet folder. */
+    private int extractOnSpark() throws Exception {
+        threads.apply();
+        SplitOptions splitOptions = video.split(SplitOptions.PAPER);
+        List<VideoSample> all = DatasetReaders.read(data);
+        List<String> classes = DatasetReaders.classes(data, all);
+        List<VideoSample> samples = ofSplit(all);
+        BackboneSpec.parse(backbone); // a bad spec fails here, not on the executors
+        return spark.extract(samples, classes, backbone, seed,
+                new VideoFeatures.Settings(video.frames, video.size, splitOptions), video.saliency,
+                threads.threads, out, overwrite);
+    }
+
+    /** The videos of --split (all without it); refuses none. */
+    private List<VideoSample> ofSplit(List<VideoSample> all) {
+        List<VideoSample> samples = new ArrayList<>();
+        for (VideoSample s : all) {
+            if (split == null || DatasetReaders.normalizeSplit(s.split()).equals(DatasetReaders.normalizeSplit(split))) {
+                samples.add(s);
+            }
+        }
+        if (samples.isEmpty()) {
+            throw new IllegalArgumentException(data + " has no video" + (split == null ? "" : " in split '" + split + "'"));
+        }
+        return samples;
     }
 
     /** FEATURES.npz -> FEATURES + suffix. */

@@ -22,6 +22,22 @@ public final class FeatureFileOptions {
         return new FeatureSet.Limits(maxArrayBytes == null ? Npz.defaultMaxArrayBytes() : maxArrayBytes, 0);
     }
 
+    /**
+     * A feature file, or the Parquet folder of {@code extract --spark} (its rows of status ok, in
+     * annotation order, streamed into the arrays through Spark in this JVM).
+     */
+    static FeatureSet load(java.nio.file.Path path, FeatureSet.Limits limits) throws java.io.IOException {
+        if (!org.ecrl4j.pipeline.ClusterJobs.isExtractionFolder(path)) {
+            return FeatureSet.load(path, limits);
+        }
+        FeatureSet f = org.ecrl4j.pipeline.ClusterJobs.spark().readFeatures(path, limits.maxArrayBytes());
+        if (limits.classes() > 0 && f.classesSeen() > limits.classes()) {
+            throw new IllegalArgumentException(path + ": labels go up to " + (f.classesSeen() - 1) + " but --classes is "
+                    + limits.classes());
+        }
+        return f;
+    }
+
     /** Reads 123, 64k, 512m, 2g (powers of 1024). */
     static final class ByteCount implements CommandLine.ITypeConverter<Long> {
         @Override

@@ -34,7 +34,8 @@ import picocli.CommandLine.Option;
             "provenance, metrics.json)."})
 public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--features", paramLabel = "TRAIN.npz",
-            description = "training features: video, foreground, background (N,T,d) and label (N)")
+            description = "training features: video, foreground, background (N,T,d) and label (N); or the Parquet"
+                    + " folder of `extract --spark`")
     Path features;
 
     @Option(names = "--data", paramLabel = "ANNOTATIONS",
@@ -142,8 +143,8 @@ public final class TrainCommand implements Callable<Integer> {
     private int trainOnFeatures(HeadConfig head, TrainOptions options) throws Exception {
         System.err.printf("loading %s%n", features);
         FeatureSet.Limits limits = classes == null ? featureFiles.limits() : featureFiles.limits().withClasses(classes);
-        FeatureSet train = FeatureSet.load(features, limits);
-        FeatureSet valSet = val == null ? null : FeatureSet.load(val, limits);
+        FeatureSet train = FeatureFileOptions.load(features, limits);
+        FeatureSet valSet = val == null ? null : FeatureFileOptions.load(val, limits);
         int l = classes != null ? classes
                 : Math.max(train.classesSeen(), valSet == null ? 0 : valSet.classesSeen());
         if (valSet != null && valSet.classesSeen() > l) {

@@ -1,0 +1,89 @@
+package org.ecrl4j.pipeline;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.ecrl4j.data.FeatureSet;
+import org.ecrl4j.data.VideoSample;
+
+/**
+ * The jobs that run on a cluster engine (Apache Spark, package {@code org.ecrl4j.spark}): feature
+ * extraction over a corpus into a Parquet folder, and reading such a folder back as a feature set.
+ * The engine is found by name at run time, so that the default build (without Spark on the class
+ * path) still compiles and runs everything else; see {@link #spark()}.
+ */
+public interface ClusterJobs {
+    /** The file in an extraction folder that describes the job (and marks the folder as one). */
+    String JOB_FILE = "_ecrl4j_extract.json";
+
+    /**
+     * One extraction.
+     *
+     * @param master the cluster manager: {@code local[N]}, {@code spark://host:7077}, {@code yarn},
+     *     {@code k8s://...}; or null when {@code spark-submit} already set it
+     * @param samples the videos, in annotation order (the position is each row's key)
+     * @param classes the class names (label index = position in this list)
+     * @param backbone a backbone spec ({@code builtin}, {@code builtin:PATH}, {@code torchscript:PATH});
+     *     a PATH must be readable at the same place on every executor
+     * @param seed the weights of a plain {@code builtin} backbone
+     * @param settings T, size and split
+     * @param saliency the saliency method's name
+     * @param threads libtorch threads per task ({@code spark.task.cpus})
+     * @param partitions the number of partitions (0: about 4 per core of the cluster)
+     * @param out the Parquet folder
+     * @param overwrite replace an extraction folder with other settings
+     * @param conf further Spark settings
+     */
+    record ExtractRequest(String master, List<VideoSample> samples, List<String> classes, String backbone, long seed,
+            VideoFeatures.Settings settings, String saliency, int threads, int partitions, Path out, boolean overwrite,
+            Map<String, String> conf) {}
+
+    /**
+     * What an extraction did.
+     *
+     * @param partitions the job's partitions
+     * @param alreadyWritten the partitions a previous (killed) run had written completely
+     * @param computed the partitions computed by this run
+     * @param videos the videos of the partitions computed by this run
+     * @param skipped those of them skipped (rows of status {@code skipped})
+     * @param seconds the wall time of this run
+     */
+    record ExtractSummary(int partitions, int alreadyWritten, int computed, long videos, long skipped, double seconds) {}
+
+    /** Runs an extraction; resumes one whose folder holds the same job. */
+    ExtractSummary extract(ExtractRequest request) throws IOException;
+
+    /**
+     * The rows of status {@code ok} of an extraction folder as a feature set, in annotation order,
+     * streamed row by row into the arrays (never all rows at once).
+     *
+     * @param maxArrayBytes refuse, before reading, a stream larger than this
+     * @throws IOException naming the folder when it is incomplete, empty or larger than allowed
+     */
+    FeatureSet readFeatures(Path folder, long maxArrayBytes) throws IOException;
+
+    /** The Spark implementation's class (built only with Spark; named here, not imported). */
+    String SPARK_JOBS = ClusterJobs.class.getPackageName().replace(".pipeline", ".spark") + ".SparkJobs";
+
+    /** Whether {@code path} is an extraction folder written by {@link #extract}. */
+    static boolean isExtractionFolder(Path path) {
+        return Files.isDirectory(path) && Files.isRegularFile(path.resolve(JOB_FILE));
+    }
+
+    /**
+     * The Spark implementation.
+     *
+     * @throws IllegalStateException with a one-line message when this build or class path has no Spark
+     */
+    static ClusterJobs spark() {
+        try {
+            return (ClusterJobs) Class.forName(SPARK_JOBS).getDeclaredConstructor().newInstance();
+        } catch (ReflectiveOperationException | LinkageError e) {
+            throw new IllegalStateException("Spark is not on the class path (" + e.getClass().getSimpleName() + ": "
+                    + e.getMessage() + "); run through ./ecrl4j, which adds target/spark-lib for --spark and Parquet"
+                    + " feature folders, or through spark-submit (README, 'On a cluster')");
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package org.ecrl4j.spark;
+
+import java.io.File;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.jar.JarFile;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * How ecrl4j starts Spark: {@code spark.task.cpus} = the engine's threads (libtorch and Spark do not
+ * oversubscribe the cores), the engine's settings passed to the executors, and, for a cluster, the
+ * project's jars shipped.
+ */
+final class Sessions {
+    /** The master of the reader behind {@code train --features FOLDER}: one core in this JVM. */
+    static final String LOCAL_READER = "local[1]";
+    private static final Pattern LOCAL = Pattern.compile("local\\[(\\d+|\\*)(,\\d+)?]");
+
+    private Sessions() {}
+
+    /**
+     * A session; under {@code spark-submit} (which sets {@code spark.master}) its master wins over
+     * {@code master}.
+     */
+    static SparkSession open(String master, String app, int threads, Map<String, String> conf) {
+        SparkSession.Builder b = SparkSession.builder().appName(app);
+        boolean submitted = System.getProperty("spark.master") != null;
+        String m = submitted ? System.getProperty("spark.master") : master;
+        if (!submitted) {
+            if (master == null) {
+                throw new IllegalArgumentException("--spark needs a master: local[N], spark://HOST:7077, yarn or"
+                        + " k8s://...");
+            }
+            b.master(master);
+        }
+        Matcher local = LOCAL.matcher(m == null ? "" : m);
+        if (local.matches() && !local.group(1).equals("*") && Integer.parseInt(local.group(1)) < threads) {
+            throw new IllegalArgumentException("--threads " + threads + " is more than the " + local.group(1)
+                    + " cores of --spark " + m + "; no task could start (spark.task.cpus = --threads)");
+        }
+        b.config("spark.task.cpus", Integer.toString(threads));
+        b.config("spark.executorEnv.OMP_NUM_THREADS", Integer.toString(threads));
+        b.config("spark.executorEnv.OMP_WAIT_POLICY", "PASSIVE");
+        b.config("spark.executor.extraJavaOptions", "-Dai.djl.offline=true -Dai.djl.pytorch.num_threads=" + threads
+                + " -Dai.djl.pytorch.num_interop_threads=1");
+        b.config("spark.ui.showConsoleProgress", "false");
+        if (LOCAL_READER.equals(master)) {
+            b.config("spark.ui.enabled", "false");
+        }
+        if (!submitted && !local.matches() && !conf.containsKey("spark.jars")
+                && !conf.containsKey("spark.executor.extraClassPath")) {
+            List<String> jars = projectJars();
+            if (!jars.isEmpty()) {
+                b.config("spark.jars", String.join(",", jars));
+            }
+        }
+        conf.forEach(b::config);
+        SparkSession s = b.getOrCreate();
+        s.sparkContext().setLogLevel("WARN");
+        return s;
+    }
+
+    /** Stops a session that ecrl4j started (not the one of spark-submit, which stops it itself). */
+    static void close(SparkSession s) {
+        if (System.getProperty("spark.master") == null) {
+            s.stop();
+        }
+    }
+
+    /**
+     * The jar this class was loaded from and the jars its manifest names (target/lib): what a
+     * cluster's executors need. Empty when running from classes (tests set the class path).
+     */
+    static List<String> projectJars() {
+        List<String> jars = new ArrayList<>();
+        try {
+            Path self = Path.of(Sessions.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            if (!Files.isRegularFile(self)) {
+                return jars;
+            }
+            jars.add(self.toString());
+            try (JarFile jar = new JarFile(self.toFile())) {
+                String cp = jar.getManifest() == null ? null
+                        : jar.getManifest().getMainAttributes().getValue("Class-Path");
+                if (cp != null) {
+                    for (String entry : cp.trim().split("\\s+")) {
+                        File f = self.resolveSibling(entry).toFile();
+                        if (f.isFile()) {
+                            jars.add(f.getPath());
+                        }
+                    }
+                }
+            }
+        } catch (URISyntaxException | java.io.IOException | SecurityException e) {
+            // no jar to ship: the cluster must have the classes (spark.executor.extraClassPath)
+        }
+        return jars;
+    }
+}
