@@ -7,11 +7,11 @@ import static org.bytedeco.opencv.global.opencv_core.CV_32FC2;
 import static org.bytedeco.opencv.global.opencv_core.CV_64F;
 import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_RGB2GRAY;
 import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR;
-import static org.bytedeco.opencv.global.opencv_imgproc.INTER_NEAREST;
 import static org.bytedeco.opencv.global.opencv_imgproc.WARP_INVERSE_MAP;
 import static org.bytedeco.opencv.global.opencv_imgproc.cvtColor;
 import static org.bytedeco.opencv.global.opencv_imgproc.goodFeaturesToTrack;
 import static org.bytedeco.opencv.global.opencv_imgproc.warpAffine;
+import static org.bytedeco.opencv.global.opencv_video.OPTFLOW_USE_INITIAL_FLOW;
 import static org.bytedeco.opencv.global.opencv_video.calcOpticalFlowPyrLK;
 
 import java.nio.ByteBuffer;
@@ -57,6 +57,18 @@ public record MotionCompensatedSaliency(MotionSaliency motion, int maxCorners, d
     public static final double SNAP_PIXELS = 0.5;
     /** A gain within this of 1 is 1. */
     public static final double SNAP_GAIN = 0.015;
+    /** A fit replaces the still camera only when it leaves less than this share of the pixels the still camera leaves changed. */
+    static final double RESIDUAL_GAIN = 0.8;
+    /** The least share of the frame, on each axis, that a camera fit's inlier tracks must span. */
+    static final double SPREAD = 0.45;
+    /** Grey levels per pixel (half the central difference) from which a pixel is textured. */
+    static final int TEXTURE = 10;
+    /** Least number of textured pixels for the still test. */
+    static final int MIN_TEXTURE = 64;
+    /** Share of textured pixels unchanged from which a frame is still. */
+    static final double STILL_SHARE = 0.6;
+    /** How far (pixels) a pixel may be from its match in the background after warping. */
+    static final int TOLERANCE = 1;
     /** Fewer tracks than this: no fit, the frame is taken as not moved. */
     static final int MIN_TRACKS = 6;
 
@@ -91,7 +103,11 @@ public record MotionCompensatedSaliency(MotionSaliency motion, int maxCorners, d
     @Override
     public List<SaliencyMap> compute(List<RgbFrame> frames, ClipSource source) {
         SaliencyMethod.checkClip(frames);
-        Compensation comp = compensation(frames);
+        return compute(frames, compensation(frames), source);
+    }
+
+    /** The maps of a clip whose camera motion is known (estimated by {@link #compensation}, or given). */
+    public List<SaliencyMap> compute(List<RgbFrame> frames, Compensation comp, ClipSource source) {
         if (comp.still()) {
             return motion.compute(frames, source);
         }
@@ -132,10 +148,7 @@ public record MotionCompensatedSaliency(MotionSaliency motion, int maxCorners, d
                 if (ok[i] == 0) {
                     continue;
                 }
-                int d = 0;
-                for (int c = 0; c < 3; c++) {
-                    d = Math.max(d, Math.abs((px[i * 3 + c] & 0xff) - (background[i * 3 + c] & 0xff)));
-                }
+                int d = tolerantDifference(px, background, i % w, i / w, w, h);
                 s[i] = (byte) Math.max(0, Math.min(255, (int) Math.round((d - motion.noiseLevel()) * scale)));
             }
             double[] a = comp.toReference().get(t);
@@ -174,15 +187,42 @@ public record MotionCompensatedSaliency(MotionSaliency motion, int maxCorners, d
             if (k > 0) {
                 ((FloatBuffer) corners.createBuffer()).get(from);
             }
-            for (int t = 0; t < n; t++) {
-                double[] a = null;
-                if (t != ref && k >= MIN_TRACKS) {
-                    a = fit(grays.get(ref), grays.get(t), corners, from, k);
-                    if (a != null && maxCornerShift(a, w, h) < SNAP_PIXELS) {
-                        a = null;
+            byte[] refGray = gray(frames.get(ref));
+            double[][] found = new double[n][];
+            // Outwards from the reference, each frame's tracking starting from its neighbour's fit
+            // (the camera moves smoothly), so that a large pan is followed step by step.
+            List<Integer> order = new ArrayList<>();
+            for (int t = ref + 1; t < n; t++) {
+                order.add(t);
+            }
+            for (int t = ref - 1; t >= 0; t--) {
+                order.add(t);
+            }
+            for (int t : order) {
+                double[] best = null;
+                if (k >= MIN_TRACKS && !stillOnTexture(gray(frames.get(t)), refGray, w, h, motion.noiseLevel())) {
+                    double[] guess = found[t > ref ? t - 1 : t + 1];
+                    // Verify each fit on the pixels: the camera's motion is the one that leaves the
+                    // fewest pixels changed (the object changes only its own). The still camera wins
+                    // unless a fit does clearly better.
+                    double bestResidual = changedShare(gray(frames.get(t)), refGray, null, motion.noiseLevel());
+                    double still = bestResidual;
+                    for (double[] a : fits(grays.get(ref), grays.get(t), corners, from, k, guess)) {
+                        if (maxCornerShift(a, w, h) < SNAP_PIXELS) {
+                            continue;
+                        }
+                        byte[][] wv = warpToReference(frames.get(t), a);
+                        double r = changedShare(grayOf(wv[0]), refGray, wv[1], motion.noiseLevel());
+                        if (r < bestResidual && r < still * RESIDUAL_GAIN - 0.005) {
+                            best = a;
+                            bestResidual = r;
+                        }
                     }
                 }
-                transforms.add(a);
+                found[t] = best;
+            }
+            for (int t = 0; t < n; t++) {
+                transforms.add(found[t]);
             }
         } finally {
             for (Mat g : grays) {
@@ -210,51 +250,123 @@ public record MotionCompensatedSaliency(MotionSaliency motion, int maxCorners, d
         return new Compensation(ref, transforms, gains);
     }
 
-    /** Tracks the reference's corners into frame t and fits frame t -> reference; null when it cannot. */
-    private double[] fit(Mat refGray, Mat gray, Mat corners, float[] from, int k) {
-        try (Mat next = new Mat(); Mat status = new Mat(); Mat err = new Mat();
-                Size win = new Size(15, 15); TermCriteria crit = new TermCriteria(TermCriteria.COUNT + TermCriteria.EPS, 30, 0.01)) {
-            calcOpticalFlowPyrLK(refGray, gray, corners, next, status, err, win, 3, crit, 0, 1e-4);
+    /**
+     * Tracks the reference's corners into frame t and fits frame t -> reference twice: to all the
+     * tracks, then to the outliers of the first fit (when the object carries most corners, as on a
+     * plain sky, the first fit follows the object and the second the camera). Returns the fits found
+     * (0 to 2).
+     */
+    private List<double[]> fits(Mat refGray, Mat gray, Mat corners, float[] from, int k, double[] guess) {
+        List<double[]> out = new ArrayList<>(2);
+        try (Mat next = guess == null ? new Mat() : points(project(invert(guess), from)); Mat status = new Mat();
+                Mat err = new Mat(); Size win = new Size(15, 15);
+                TermCriteria crit = new TermCriteria(TermCriteria.COUNT + TermCriteria.EPS, 30, 0.01)) {
+            calcOpticalFlowPyrLK(refGray, gray, corners, next, status, err, win, 3, crit,
+                    guess == null ? 0 : OPTFLOW_USE_INITIAL_FLOW, 1e-4);
             float[] to = new float[k * 2];
             ((FloatBuffer) next.createBuffer()).get(to);
             byte[] st = new byte[k];
             ((ByteBuffer) status.createBuffer()).get(st);
+            float[] src = new float[k * 2];
+            float[] dst = new float[k * 2];
             int good = 0;
-            for (byte b : st) {
-                good += b != 0 ? 1 : 0;
-            }
-            if (good < MIN_TRACKS) {
-                return null;
-            }
-            float[] src = new float[good * 2];
-            float[] dst = new float[good * 2];
-            for (int i = 0, j = 0; i < k; i++) {
+            for (int i = 0; i < k; i++) {
                 if (st[i] != 0) {
-                    src[j * 2] = to[i * 2];
-                    src[j * 2 + 1] = to[i * 2 + 1];
-                    dst[j * 2] = from[i * 2];
-                    dst[j * 2 + 1] = from[i * 2 + 1];
-                    j++;
+                    src[good * 2] = to[i * 2];
+                    src[good * 2 + 1] = to[i * 2 + 1];
+                    dst[good * 2] = from[i * 2];
+                    dst[good * 2 + 1] = from[i * 2 + 1];
+                    good++;
                 }
             }
-            try (Mat s = points(src); Mat d = points(dst); Mat inliers = new Mat();
-                    Mat a = estimateAffinePartial2D(s, d, inliers, RANSAC, ransacPixels, 2000, 0.99, 10)) {
-                if (a == null || a.empty() || a.rows() != 2 || a.cols() != 3) {
-                    return null;
+            for (int round = 0; round < 2 && good >= MIN_TRACKS; round++) {
+                byte[] in = new byte[good];
+                double[] m = fit(Arrays.copyOf(src, good * 2), Arrays.copyOf(dst, good * 2), in);
+                if (m == null) {
+                    break;
                 }
-                double[] m = new double[6];
-                try (Mat a64 = new Mat()) {
-                    a.convertTo(a64, CV_64F);
-                    ((DoubleBuffer) a64.createBuffer()).get(m);
+                if (spread(dst, in, refGray.cols(), refGray.rows())) {
+                    out.add(m);
                 }
-                for (double v : m) {
-                    if (!Double.isFinite(v)) {
-                        return null;
+                int left = 0;
+                for (int i = 0; i < good; i++) {
+                    if (in[i] == 0) {
+                        src[left * 2] = src[i * 2];
+                        src[left * 2 + 1] = src[i * 2 + 1];
+                        dst[left * 2] = dst[i * 2];
+                        dst[left * 2 + 1] = dst[i * 2 + 1];
+                        left++;
                     }
                 }
-                return m;
+                good = left;
             }
         }
+        return out;
+    }
+
+    /**
+     * Whether the inlier tracks span at least {@value #SPREAD} of the frame on both axes: the
+     * camera moves the whole picture, while a fit whose tracks sit on one object (a plain sky with
+     * a sliding shape) follows that object and is not the camera's.
+     */
+    static boolean spread(float[] points, byte[] in, int w, int h) {
+        float x0 = Float.MAX_VALUE;
+        float x1 = -Float.MAX_VALUE;
+        float y0 = Float.MAX_VALUE;
+        float y1 = -Float.MAX_VALUE;
+        for (int i = 0; i < in.length; i++) {
+            if (in[i] != 0) {
+                x0 = Math.min(x0, points[i * 2]);
+                x1 = Math.max(x1, points[i * 2]);
+                y0 = Math.min(y0, points[i * 2 + 1]);
+                y1 = Math.max(y1, points[i * 2 + 1]);
+            }
+        }
+        return x1 - x0 >= SPREAD * w && y1 - y0 >= SPREAD * h;
+    }
+
+    /** A RANSAC similarity fit src -> dst; marks the inliers in {@code in}; null when it fails. */
+    private double[] fit(float[] src, float[] dst, byte[] in) {
+        try (Mat s = points(src); Mat d = points(dst); Mat inliers = new Mat();
+                Mat a = estimateAffinePartial2D(s, d, inliers, RANSAC, ransacPixels, 2000, 0.99, 10)) {
+            if (a == null || a.empty() || a.rows() != 2 || a.cols() != 3) {
+                return null;
+            }
+            double[] m = new double[6];
+            try (Mat a64 = new Mat()) {
+                a.convertTo(a64, CV_64F);
+                ((DoubleBuffer) a64.createBuffer()).get(m);
+            }
+            for (double v : m) {
+                if (!Double.isFinite(v)) {
+                    return null;
+                }
+            }
+            if (inliers.total() == in.length) {
+                ((ByteBuffer) inliers.createBuffer()).get(in);
+            }
+            return m;
+        }
+    }
+
+    /** The inverse of a 2x3 affine transform. */
+    static double[] invert(double[] a) {
+        double det = a[0] * a[4] - a[1] * a[3];
+        double i0 = a[4] / det;
+        double i1 = -a[1] / det;
+        double i3 = -a[3] / det;
+        double i4 = a[0] / det;
+        return new double[] {i0, i1, -(i0 * a[2] + i1 * a[5]), i3, i4, -(i3 * a[2] + i4 * a[5])};
+    }
+
+    /** Points (x, y interleaved) moved by a 2x3 affine transform. */
+    static float[] project(double[] a, float[] xy) {
+        float[] out = new float[xy.length];
+        for (int i = 0; i < xy.length; i += 2) {
+            out[i] = (float) (a[0] * xy[i] + a[1] * xy[i + 1] + a[2]);
+            out[i + 1] = (float) (a[3] * xy[i] + a[4] * xy[i + 1] + a[5]);
+        }
+        return out;
     }
 
     private static Mat points(float[] xy) {
@@ -282,11 +394,12 @@ public record MotionCompensatedSaliency(MotionSaliency motion, int maxCorners, d
                 Mat ones = new Mat(h, w, org.bytedeco.opencv.global.opencv_core.CV_8UC1, new Scalar(255));
                 Mat seen = new Mat(); Scalar zero = new Scalar(0)) {
             warpAffine(src, dst, m, size, INTER_LINEAR, BORDER_CONSTANT, zero);
-            warpAffine(ones, seen, m, size, INTER_NEAREST, BORDER_CONSTANT, zero);
+            // Seen: every source pixel of the bilinear sample is inside the frame (no black border blended in).
+            warpAffine(ones, seen, m, size, INTER_LINEAR, BORDER_CONSTANT, zero);
             byte[] px = Frames.fromMat(dst).pixels();
             byte[] ok = Frames.grayFromMat(seen);
             for (int i = 0; i < ok.length; i++) {
-                ok[i] = (byte) (ok[i] != 0 ? 1 : 0);
+                ok[i] = (byte) ((ok[i] & 0xff) == 255 ? 1 : 0);
             }
             return new byte[][] {px, ok};
         }
@@ -305,6 +418,36 @@ public record MotionCompensatedSaliency(MotionSaliency motion, int maxCorners, d
         Mat m = new Mat(2, 3, CV_64F);
         ((DoubleBuffer) m.createBuffer()).put(a);
         return m;
+    }
+
+    /**
+     * The difference of pixel (x, y) from the background, tolerant of the registration error a warp
+     * leaves (a fraction of a pixel, which on a sharp texture is a large difference at every edge):
+     * the smallest, over the background pixels within {@value #TOLERANCE} pixel of it, of the
+     * largest channel difference.
+     */
+    static int tolerantDifference(byte[] px, byte[] background, int x, int y, int w, int h) {
+        int i = y * w + x;
+        int best = Integer.MAX_VALUE;
+        for (int dy = -TOLERANCE; dy <= TOLERANCE; dy++) {
+            int yy = y + dy;
+            if (yy < 0 || yy >= h) {
+                continue;
+            }
+            for (int dx = -TOLERANCE; dx <= TOLERANCE; dx++) {
+                int xx = x + dx;
+                if (xx < 0 || xx >= w) {
+                    continue;
+                }
+                int j = yy * w + xx;
+                int d = 0;
+                for (int c = 0; c < 3; c++) {
+                    d = Math.max(d, Math.abs((px[i * 3 + c] & 0xff) - (background[j * 3 + c] & 0xff)));
+                }
+                best = Math.min(best, d);
+            }
+        }
+        return best;
     }
 
     /** Per pixel and channel, the median of the frames that see the pixel (mean of the two middle values). */
@@ -350,6 +493,48 @@ public record MotionCompensatedSaliency(MotionSaliency motion, int maxCorners, d
         Arrays.sort(r, 0, k);
         double g = r[k / 2];
         return Math.abs(g - 1) < SNAP_GAIN ? 1.0 : g;
+    }
+
+    /**
+     * Whether the frame is plainly not moved against the reference: at least {@value #STILL_SHARE}
+     * of the reference's textured pixels (grey-level gradient of {@value #TEXTURE} or more, where
+     * any camera motion shows) keep their grey level within {@code level}. A moving object changes
+     * only its own share of them; a pan or zoom changes most. On a periodic texture (grass) this
+     * keeps a fit that follows the object by one period of the texture from passing for the camera.
+     * With fewer than {@value #MIN_TEXTURE} textured pixels it decides nothing (false).
+     */
+    static boolean stillOnTexture(byte[] gray, byte[] ref, int w, int h, int level) {
+        int textured = 0;
+        int kept = 0;
+        for (int y = 1; y < h - 1; y++) {
+            for (int x = 1; x < w - 1; x++) {
+                int i = y * w + x;
+                int gx = (ref[i + 1] & 0xff) - (ref[i - 1] & 0xff);
+                int gy = (ref[i + w] & 0xff) - (ref[i - w] & 0xff);
+                if (Math.abs(gx) + Math.abs(gy) < 2 * TEXTURE) {
+                    continue;
+                }
+                textured++;
+                kept += Math.abs((gray[i] & 0xff) - (ref[i] & 0xff)) <= level ? 1 : 0;
+            }
+        }
+        return textured >= MIN_TEXTURE && kept >= STILL_SHARE * textured;
+    }
+
+    /**
+     * The share of the pixels both see ({@code ok} null: all) whose grey levels differ by more than
+     * {@code level}; 1 when fewer than half the pixels are seen.
+     */
+    static double changedShare(byte[] gray, byte[] ref, byte[] ok, int level) {
+        int seen = 0;
+        int changed = 0;
+        for (int i = 0; i < gray.length; i++) {
+            if (ok == null || ok[i] != 0) {
+                seen++;
+                changed += Math.abs((gray[i] & 0xff) - (ref[i] & 0xff)) > level ? 1 : 0;
+            }
+        }
+        return seen < gray.length / 2 ? 1.0 : (double) changed / seen;
     }
 
     private static byte[] gray(RgbFrame f) {

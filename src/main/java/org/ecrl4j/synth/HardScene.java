@@ -13,7 +13,7 @@ import org.ecrl4j.video.RgbFrame;
  * the streams of the default preset (background 1, object 2, noise 3, colours 4) are the default's.
  *
  * <p>The scene lives in a <em>world</em> whose unit square is where the default preset's events
- * happen; the background is painted over the larger square {@code [-0.25, 1.25]}. The camera looks at
+ * happen; the background is painted over the larger square {@code [-0.3, 1.3]}. The camera looks at
  * the world through a window centred on {@code (camX(t), camY(t))} with zoom {@code zoom(t)}: pixel
  * centre {@code u = (x + 1/2) / size} sees world point {@code camX + (u - 1/2) / zoom}. Pan runs
  * linearly over the clip by up to {@value #PAN} of the frame on each axis, zoom changes
@@ -24,13 +24,13 @@ import org.ecrl4j.video.RgbFrame;
  */
 final class HardScene {
     /** The side of the painted background, in world units (the event's unit square in its middle). */
-    static final double CANVAS = 1.5;
+    static final double CANVAS = 1.6;
     /** Largest pan over the clip on each axis, in frame sides. */
-    static final double PAN = 0.16;
+    static final double PAN = 0.24;
     /** Largest |log zoom| change over the clip. */
     static final double ZOOM = 0.25;
     /** Largest per-frame shake on each axis, in frame sides. */
-    static final double SHAKE = 0.015;
+    static final double SHAKE = 0.02;
     /** Distractor radius range, in world units (the event's object: 0.14 to 0.18). */
     static final double DISTRACTOR_RADIUS_MIN = 0.06;
     static final double DISTRACTOR_RADIUS_MAX = 0.10;
