@@ -69,6 +69,8 @@ public record MotionCompensatedSaliency(MotionSaliency motion, int maxCorners, d
     static final double STILL_SHARE = 0.6;
     /** How far (pixels) a pixel may be from its match in the background after warping. */
     static final int TOLERANCE = 1;
+    /** The seed of OpenCV's generator for RANSAC, set before every clip. */
+    static final int RANSAC_SEED = 15;
     /** Fewer tracks than this: no fit, the frame is taken as not moved. */
     static final int MIN_TRACKS = 6;
 
@@ -165,6 +167,9 @@ public record MotionCompensatedSaliency(MotionSaliency motion, int maxCorners, d
      * the reference's ({@code null}: not moved) and its brightness gain against the reference.
      */
     public Compensation compensation(List<RgbFrame> frames) {
+        // RANSAC draws from OpenCV's per-thread generator: seed it, so that a clip's result does not
+        // depend on what the thread computed before (the same clip gives the same maps).
+        org.bytedeco.opencv.global.opencv_core.setRNGSeed(RANSAC_SEED);
         int n = frames.size();
         int ref = n / 2;
         int w = frames.get(0).width();
