@@ -30,6 +30,14 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Mixin AugmentOptions augment = new AugmentOptions();
 
+    @Option(names = "--preset", defaultValue = "default", paramLabel = "default|hard",
+            description = "the benchmark: default (48x48, still camera) or hard (64x64, camera motion, distractors,"
+                    + " a swaying and flickering background, occlusion, several speeds; saliency motion-compensated"
+                    + " unless --saliency is given) (default: ${DEFAULT-VALUE})")
+    String preset;
+
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--stage2-epochs", defaultValue = "0", paramLabel = "E",
             description = "train ecrl and ecrl-plus end to end (encoder and head) for E epochs in stage 2;"
                     + " 0: heads on the frozen stage-1 features (default: ${DEFAULT-VALUE})")
@@ -61,7 +69,16 @@ public final class DemoCommand implements Callable<Integer> {
         ThreadsOption.apply(threads);
         List<Long> seedList = experiment.seedList();
         TrainOptions head = experiment.head();
-        Demo.Options options = new Demo.Options(out, seedList, org.ecrl4j.synth.SynthConfig.defaults(1), 8, experiment.saliency,
+        org.ecrl4j.synth.SynthConfig benchmark;
+        try {
+            benchmark = org.ecrl4j.synth.SynthConfig.preset(preset, 1);
+        } catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--preset: " + e.getMessage());
+        }
+        // The hard preset's camera moves: its saliency is the compensated one unless asked otherwise.
+        String saliency = !benchmark.hardness().none() && !spec.commandLine().getParseResult().hasMatchedOption("--saliency")
+                ? "motion-compensated" : experiment.saliency;
+        Demo.Options options = new Demo.Options(out, seedList, benchmark, 8, saliency,
                 experiment.stage1(), head, swap, 2,
                 List.of(16, 32, 64), stage2Epochs > 0 ? head.withEpochs(stage2Epochs) : null, encoderLrScale,
                 ecrlEncoders, models, EcrlCommand.codeVersion(), augment.augmentation());

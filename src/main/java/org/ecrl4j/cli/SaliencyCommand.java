@@ -45,7 +45,8 @@ public final class SaliencyCommand implements Callable<Integer> {
     boolean overwrite;
 
     @Option(names = "--method", paramLabel = "M", defaultValue = SaliencyMethods.DEFAULT,
-            description = "spectral (default), fine-grained, motion or model:PATH (a TorchScript file).")
+            description = "spectral (default), fine-grained, motion, motion-compensated (a moving camera),"
+                    + " model:PATH (a TorchScript file) or oracle[:DIR] (a synth benchmark's masks).")
     String method;
 
     @Option(names = "--frames", paramLabel = "T", defaultValue = "8", description = "Frames to sample (default ${DEFAULT-VALUE}).")

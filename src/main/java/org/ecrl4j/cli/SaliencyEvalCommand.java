@@ -38,7 +38,7 @@ public final class SaliencyEvalCommand implements Callable<Integer> {
     String split;
 
     @Option(names = "--methods", defaultValue = "spectral,fine-grained,motion,oracle", paramLabel = "M,M,...",
-            description = "Saliency methods, comma-separated (default ${DEFAULT-VALUE}; also model:PATH).")
+            description = "Saliency methods, comma-separated (default ${DEFAULT-VALUE}; also motion-compensated, model:PATH).")
     String methods;
 
     @Option(names = "--frames", defaultValue = "8", paramLabel = "T",

@@ -5,6 +5,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.ecrl4j.synth.BenchmarkPlan;
 import org.ecrl4j.synth.BenchmarkWriter;
+import org.ecrl4j.synth.Hardness;
 import org.ecrl4j.synth.SynthConfig;
 import org.ecrl4j.synth.VideoCodec;
 import picocli.CommandLine.Command;
@@ -31,8 +32,32 @@ public final class SynthCommand implements Callable<Integer> {
             description = "Train videos per class; the other splits scale with it (default: ${DEFAULT-VALUE}).")
     int perClass;
 
-    @Option(names = "--size", defaultValue = "48", description = "Frame side in pixels, even (default: ${DEFAULT-VALUE}).")
-    int size;
+    @Option(names = "--preset", defaultValue = "default", paramLabel = "default|hard",
+            description = "default: the benchmark of BENCHMARK.md (48x48); hard: 64x64 with camera motion, two"
+                    + " distractors, a swaying and flickering background, occlusion and several event speeds"
+                    + " (default: ${DEFAULT-VALUE}).")
+    String preset;
+
+    @Option(names = "--size", description = "Frame side in pixels, even (default: 48; 64 with --preset hard).")
+    Integer size;
+
+    @Option(names = "--camera-motion", description = "Add per-video pan, zoom and shake (part of --preset hard).")
+    boolean cameraMotion;
+
+    @Option(names = "--distractors", paramLabel = "N",
+            description = "Add N moving distractor objects behind the event (--preset hard: 2).")
+    Integer distractors;
+
+    @Option(names = "--dynamic-background",
+            description = "Make the background sway and flicker (part of --preset hard).")
+    boolean dynamicBackground;
+
+    @Option(names = "--occlusion", description = "Put a bar in front of the object in half of the videos (part of --preset hard).")
+    boolean occlusion;
+
+    @Option(names = "--speeds",
+            description = "Play each event over a half, three quarters or all of the clip (part of --preset hard).")
+    boolean speeds;
 
     @Option(names = "--frames", defaultValue = "16", description = "Frames per video (default: ${DEFAULT-VALUE}).")
     int frames;
@@ -68,7 +93,15 @@ public final class SynthCommand implements Callable<Integer> {
         VideoCodec videoCodec;
         try {
             videoCodec = VideoCodec.ofLabel(codec);
-            cfg = new SynthConfig(classes, perClass, size, frames, fps, bgBias, objBias, seed, videoCodec);
+            SynthConfig base = SynthConfig.preset(preset, seed);
+            Hardness h = base.hardness();
+            h = cameraMotion ? h.withCameraMotion(true) : h;
+            h = distractors != null ? h.withDistractors(distractors) : h;
+            h = dynamicBackground ? h.withDynamicBackground(true) : h;
+            h = occlusion ? h.withOcclusion(true) : h;
+            h = speeds ? h.withSpeeds(true) : h;
+            cfg = new SynthConfig(classes, perClass, size == null ? base.size() : size, frames, fps, bgBias, objBias,
+                    seed, videoCodec, h);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -77,8 +110,9 @@ public final class SynthCommand implements Callable<Integer> {
         }
         int workers = threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
         BenchmarkPlan plan = new BenchmarkPlan(cfg);
-        System.err.printf(Locale.ROOT, "synth: %d videos (%d classes, %dx%d, %d frames, %s) to %s on %d threads%n",
-                plan.entries().size(), cfg.classes(), cfg.size(), cfg.size(), cfg.frames(), videoCodec.label(), out, workers);
+        System.err.printf(Locale.ROOT, "synth: %d videos (%d classes, %dx%d, %d frames, %s%s) to %s on %d threads%n",
+                plan.entries().size(), cfg.classes(), cfg.size(), cfg.size(), cfg.frames(), videoCodec.label(),
+                cfg.hardness().none() ? "" : ", " + String.join(" ", cfg.hardness().flags()), out, workers);
         long t0 = System.nanoTime();
         BenchmarkWriter.Summary s = new BenchmarkWriter(plan, workers, System.err).write(out, overwrite);
         double secs = (System.nanoTime() - t0) / 1e9;

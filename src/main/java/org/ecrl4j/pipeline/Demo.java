@@ -175,8 +175,9 @@ public final class Demo {
         long t0 = System.nanoTime();
         Path benchDir = options.out().resolve("benchmark");
         SynthConfig synth = options.benchmark();
-        if (!Files.isRegularFile(benchDir.resolve(BenchmarkWriter.ANNOTATIONS))) {
-            log.printf(Locale.ROOT, "generating the Confounded Events benchmark in %s%n", benchDir);
+        if (!Files.isRegularFile(benchDir.resolve(BenchmarkWriter.ANNOTATIONS)) || !sameBenchmark(benchDir, synth)) {
+            log.printf(Locale.ROOT, "generating the Confounded Events benchmark%s in %s%n",
+                    synth.hardness().none() ? "" : " (" + String.join(" ", synth.hardness().flags()) + ")", benchDir);
             BenchmarkWriter.Summary s = new BenchmarkWriter(new BenchmarkPlan(synth), options.threads(), log)
                     .write(benchDir, true);
             if (!s.failures().isEmpty()) {
@@ -223,6 +224,9 @@ public final class Demo {
         bench.put("bg_bias", synth.bgBias());
         bench.put("obj_bias", synth.objBias());
         bench.put("seed", synth.seed());
+        if (!synth.hardness().none()) {
+            bench.put("hardness", synth.hardness().toJson());
+        }
         bench.put("saliency", options.saliency());
         bench.put("sampled_frames", options.frames());
         bench.put("skipped_videos", store.failures().size());
@@ -297,6 +301,23 @@ public final class Demo {
             log.printf(Locale.ROOT, "  frame cache of %s: %d videos, %.1f MB%n", split, t.size(), t.cacheBytes() / 1e6);
         }
         return t;
+    }
+
+    /**
+     * Whether the benchmark in {@code dir} was written with the size and hard-preset switches of
+     * {@code synth} (a folder of the other preset is generated again, not reused).
+     */
+    static boolean sameBenchmark(Path dir, SynthConfig synth) {
+        try {
+            com.fasterxml.jackson.databind.JsonNode json = RunFolder.json().readTree(
+                    dir.resolve(BenchmarkWriter.PARAMETERS).toFile());
+            com.fasterxml.jackson.databind.JsonNode hardness = json.path("hardness");
+            Object expected = synth.hardness().none() ? null : synth.hardness().toJson();
+            Object found = hardness.isMissingNode() ? null : RunFolder.json().convertValue(hardness, Map.class);
+            return json.path("size").asInt() == synth.size() && java.util.Objects.equals(expected, found);
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     private Map<String, Map<String, Evaluation>> runSeed(ClipStore store, int classes, long seed) {

@@ -92,7 +92,7 @@ public record MotionSaliency(int noiseLevel, int fullLevel, int closeSize) imple
         return out;
     }
 
-    private byte[] clean(byte[] s, int w, int h) {
+    byte[] clean(byte[] s, int w, int h) {
         if (w < 3 || h < 3) {
             return s;
         }

@@ -9,7 +9,7 @@ import java.util.function.Function;
 
 /**
  * Creates saliency methods from their names: {@code spectral} (the default), {@code fine-grained},
- * {@code motion}, {@code model:PATH}, and {@code oracle} / {@code oracle:DIR} (the ground-truth masks of
+ * {@code motion}, {@code motion-compensated}, {@code model:PATH}, and {@code oracle} / {@code oracle:DIR} (the ground-truth masks of
  * a benchmark written by {@code ecrl4j synth}, {@link OracleSaliencyMethod}). Other methods are added
  * with {@link #register}; a name of the form {@code prefix:argument} passes the argument
  * to the prefix's factory.
@@ -24,6 +24,7 @@ public final class SaliencyMethods {
         register("spectral", arg -> new OpenCvStaticSaliency(OpenCvStaticSaliency.Kind.SPECTRAL));
         register("fine-grained", arg -> new OpenCvStaticSaliency(OpenCvStaticSaliency.Kind.FINE_GRAINED));
         register("motion", arg -> MotionSaliency.DEFAULT);
+        register("motion-compensated", arg -> MotionCompensatedSaliency.DEFAULT);
         register("model", arg -> {
             if (arg == null || arg.isBlank()) {
                 throw new IllegalArgumentException("Saliency method model needs a file: model:PATH (a TorchScript file)");

@@ -89,7 +89,7 @@ public final class BenchmarkWriter {
 
     private Summary writeInto(Path dir) throws IOException {
         SynthConfig cfg = plan.config();
-        EventRenderer renderer = new EventRenderer(cfg.size(), cfg.frames());
+        EventRenderer renderer = new EventRenderer(cfg.size(), cfg.frames(), cfg.hardness());
         List<BenchmarkPlan.Entry> entries = plan.entries();
         boolean[] ok = new boolean[entries.size()];
         List<String> failures = Collections.synchronizedList(new ArrayList<>());
@@ -225,6 +225,9 @@ public final class BenchmarkWriter {
         root.put("homes", homes);
         root.put("sampledFrames", SynthConfig.sampledFrames(cfg.frames(), SynthConfig.SAMPLED_FRAMES));
         root.put("noise", EventRenderer.NOISE);
+        if (!cfg.hardness().none()) { // the default preset's file stays as it was, byte for byte
+            root.put("hardness", cfg.hardness().toJson());
+        }
         root.put("annotations", ANNOTATIONS + ": " + String.join(",", COLUMNS)
                 + "; path relative to this folder; shape 'none' when a bg-only video has no object");
         root.put("masks", "masks/SPLIT/N.png for videos/SPLIT/N.mp4: 8-bit greyscale PNG, the frames' masks"

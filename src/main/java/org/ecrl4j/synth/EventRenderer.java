@@ -45,9 +45,19 @@ public final class EventRenderer {
 
     private final int size;
     private final int frames;
+    private final Hardness hardness;
 
-    /** A renderer for square frames of {@code size} pixels and clips of {@code frames} frames. */
+    /** A renderer of the default preset for square frames of {@code size} pixels and clips of {@code frames} frames. */
     public EventRenderer(int size, int frames) {
+        this(size, frames, Hardness.NONE);
+    }
+
+    /**
+     * A renderer that adds what {@code hardness} switches on ({@link HardScene}); with {@link
+     * Hardness#NONE} it renders the default preset.
+     */
+    public EventRenderer(int size, int frames, Hardness hardness) {
+        this.hardness = java.util.Objects.requireNonNull(hardness, "hardness");
         if (size < 8) {
             throw new IllegalArgumentException("size must be at least 8 pixels, got " + size);
         }
@@ -68,6 +78,11 @@ public final class EventRenderer {
         return frames;
     }
 
+    /** What the hard preset adds ({@link Hardness#NONE}: the default preset). */
+    public Hardness hardness() {
+        return hardness;
+    }
+
     /** Renders the video. */
     public RenderedVideo render(VideoSpec spec) {
         return render(spec, true);
@@ -81,8 +96,23 @@ public final class EventRenderer {
         return render(spec, false);
     }
 
-    /** The object's state in every frame; empty when the spec has no object. */
+    /**
+     * The object's state in every frame, in pixels of the frame; empty when the spec has no object.
+     * With camera motion, the state seen through the camera (centre and radius moved and scaled by
+     * it).
+     */
     public List<ObjectState> states(VideoSpec spec) {
+        if (hardness.none()) {
+            return unitStates(spec, t -> spec.label().progress(t, frames), size);
+        }
+        return HardScene.of(spec, hardness, frames).projectedStates(this, spec, size);
+    }
+
+    /**
+     * The object's states with the given progress per frame, in units of {@code scale} (the frame
+     * side in pixels; 1 for the unit square of the hard preset's world).
+     */
+    List<ObjectState> unitStates(VideoSpec spec, java.util.function.IntToDoubleFunction progress, double scale) {
         List<ObjectState> out = new ArrayList<>(frames);
         if (spec.motion() == VideoSpec.Motion.NONE) {
             return out;
@@ -97,7 +127,7 @@ public final class EventRenderer {
         double from = d.radius + MARGIN + (span - travel) * d.u2;
         double across = d.radius + MARGIN + span * d.u3;
         for (int t = 0; t < frames; t++) {
-            double p = spec.motion() == VideoSpec.Motion.EVENT ? spec.label().progress(t, frames) : 0;
+            double p = spec.motion() == VideoSpec.Motion.EVENT ? progress.applyAsDouble(t) : 0;
             double cx = freeX, cy = freeY, r = d.radius, angle = d.angle, opacity = 1;
             if (kind == EventClass.Kind.SLIDE) {
                 cx = from + travel * p;
@@ -114,12 +144,15 @@ public final class EventRenderer {
             } else if (kind == EventClass.Kind.FADE) {
                 opacity = p;
             }
-            out.add(new ObjectState(cx * size, cy * size, r * size, angle, opacity));
+            out.add(new ObjectState(cx * scale, cy * scale, r * scale, angle, opacity));
         }
         return out;
     }
 
     private RenderedVideo render(VideoSpec spec, boolean withObject) {
+        if (!hardness.none()) {
+            return HardScene.of(spec, hardness, frames).render(this, spec, withObject);
+        }
         byte[] background = spec.background().paint(size, new SplittableRandom(Seeds.mix(spec.seed(), 1)));
         List<ObjectState> states = states(spec);
         int[] fill = new int[3];
@@ -171,7 +204,7 @@ public final class EventRenderer {
     }
 
     /** Paints the object: outline on mask pixels with a 4-neighbour outside the mask, fill inside. */
-    private void paint(byte[] mask, double opacity, int[] fill, int[] outline, byte[] px) {
+    void paint(byte[] mask, double opacity, int[] fill, int[] outline, byte[] px) {
         for (int y = 0; y < size; y++) {
             for (int x = 0; x < size; x++) {
                 int i = y * size + x;
@@ -189,7 +222,7 @@ public final class EventRenderer {
         }
     }
 
-    private static void addNoise(byte[] px, SplittableRandom rng) {
+    static void addNoise(byte[] px, SplittableRandom rng) {
         for (int i = 0; i < px.length; i++) {
             int v = (px[i] & 0xff) + rng.nextInt(2 * NOISE + 1) - NOISE;
             px[i] = (byte) Math.max(0, Math.min(255, v));
@@ -197,7 +230,7 @@ public final class EventRenderer {
     }
 
     /** A random saturated fill (HSV: any hue, saturation 0.75-1, value 0.8-1) and its dark outline. */
-    private static void objectColours(SplittableRandom rng, int[] fill, int[] outline) {
+    static void objectColours(SplittableRandom rng, int[] fill, int[] outline) {
         double h = rng.nextDouble() * 6;
         double s = 0.75 + 0.25 * rng.nextDouble();
         double v = 0.8 + 0.2 * rng.nextDouble();

@@ -15,9 +15,10 @@ import org.ecrl4j.video.FrameSampler;
  * @param objBias probability that a train/val/iid video shows its class's home shape
  * @param seed the global seed
  * @param codec the video codec
+ * @param hardness what the hard preset adds ({@link Hardness#NONE} for the default preset)
  */
 public record SynthConfig(int classes, int perClass, int size, int frames, double fps, double bgBias,
-        double objBias, long seed, VideoCodec codec) {
+        double objBias, long seed, VideoCodec codec, Hardness hardness) {
     /** Frames evaluation samples per video (BENCHMARK.md: 16 frames, 8 sampled). */
     public static final int SAMPLED_FRAMES = 8;
 
@@ -42,11 +43,50 @@ public record SynthConfig(int classes, int perClass, int size, int frames, doubl
             throw new IllegalArgumentException("obj-bias must be in [0, 1], got " + objBias);
         }
         Objects.requireNonNull(codec, "codec");
+        Objects.requireNonNull(hardness, "hardness");
     }
+
+    /** A configuration of the default preset (nothing of the hard preset added). */
+    public SynthConfig(int classes, int perClass, int size, int frames, double fps, double bgBias, double objBias,
+            long seed, VideoCodec codec) {
+        this(classes, perClass, size, frames, fps, bgBias, objBias, seed, codec, Hardness.NONE);
+    }
+
+    /** The frame side of the hard preset. */
+    public static final int HARD_SIZE = 64;
 
     /** The defaults of BENCHMARK.md with the given seed. */
     public static SynthConfig defaults(long seed) {
         return new SynthConfig(6, Split.DEFAULT_PER_CLASS, 48, 16, 8, 0.9, 0.8, seed, VideoCodec.H264);
+    }
+
+    /**
+     * The hard preset (issue 15): the defaults at {@value #HARD_SIZE}x{@value #HARD_SIZE} with
+     * everything of {@link Hardness#HARD}: camera motion, two distractors, a swaying and flickering
+     * background, occlusion and several event speeds.
+     */
+    public static SynthConfig hard(long seed) {
+        return new SynthConfig(6, Split.DEFAULT_PER_CLASS, HARD_SIZE, 16, 8, 0.9, 0.8, seed, VideoCodec.H264,
+                Hardness.HARD);
+    }
+
+    /** The preset of a name: {@code default} or {@code hard}. */
+    public static SynthConfig preset(String name, long seed) {
+        return switch (name == null ? "" : name.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "default" -> defaults(seed);
+            case "hard" -> hard(seed);
+            default -> throw new IllegalArgumentException("Unknown preset '" + name + "': use default or hard");
+        };
+    }
+
+    /** This configuration with another frame size. */
+    public SynthConfig withSize(int newSize) {
+        return new SynthConfig(classes, perClass, newSize, frames, fps, bgBias, objBias, seed, codec, hardness);
+    }
+
+    /** This configuration with other hard-preset switches. */
+    public SynthConfig withHardness(Hardness h) {
+        return new SynthConfig(classes, perClass, size, frames, fps, bgBias, objBias, seed, codec, h);
     }
 
     /**
