@@ -88,9 +88,10 @@ public final class VideoTrainOptions {
         TrainOptions stage1 = new TrainOptions(Math.max(1, stage1Epochs), headOptions.batchSize(), stage1Lr,
                 headOptions.weightDecay(), TrainOptions.Schedule.COSINE, 4, 0.1f, headOptions.seed(), true);
         boolean joint = stage2 == Stage2Mode.JOINT;
+        BackboneSpec backboneSpec = BackboneSpec.parse(backbone);
         VideoTraining.Options o = new VideoTraining.Options(data, out, head, headOptions,
-                stage1Epochs == 0 ? null : stage1, BackboneSpec.parse(backbone), encoders, finetune,
-                video.saliency, video.frames, video.size, video.split(defaults), swap, video.workers(), resume, stopAfter,
+                stage1Epochs == 0 ? null : stage1, backboneSpec, encoders, finetune,
+                video.saliency, video.frames(backboneSpec), video.size(backboneSpec), video.split(defaults), swap, video.workers(), resume, stopAfter,
                 stopAfterStage1, joint, encoderLrScale);
         VideoTraining.run(o, EcrlCommand.codeVersion(), log::println);
         return 0;

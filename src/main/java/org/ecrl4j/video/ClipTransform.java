@@ -120,6 +120,16 @@ public record ClipTransform(int resizeShorter, int cropWidth, int cropHeight, do
      * {@link #STD}, per channel.
      */
     public static ClipTensor normalise(List<RgbFrame> clip) {
+        return normalise(clip, Normalisation.REFERENCE);
+    }
+
+    /**
+     * Frames of one size to a (3, T, H, W) tensor: value / 255, minus the mean, divided by the std,
+     * per channel.
+     */
+    public static ClipTensor normalise(List<RgbFrame> clip, Normalisation norm) {
+        float[] mean = norm.mean();
+        float[] std = norm.std();
         int t = clip.size();
         int w = clip.get(0).width();
         int h = clip.get(0).height();
@@ -133,8 +143,8 @@ public record ClipTransform(int resizeShorter, int cropWidth, int cropHeight, do
             }
             byte[] px = frame.pixels();
             for (int c = 0; c < 3; c++) {
-                float scale = 1f / (255f * STD[c]);
-                float shift = MEAN[c] / STD[c];
+                float scale = 1f / (255f * std[c]);
+                float shift = mean[c] / std[c];
                 int base = (c * t + f) * plane;
                 for (int i = 0; i < plane; i++) {
                     data[base + i] = (px[i * 3 + c] & 0xff) * scale - shift;

@@ -53,6 +53,7 @@ public final class TorchScriptEncoder extends AbstractBlock implements VideoEnco
     public static final double DEFAULT_PROBE_TIMEOUT_SECONDS = 60;
 
     private final Path file;
+    private final java.util.Optional<BackboneContract> contract;
     private final PtNDManager manager;
     private PtSymbolBlock module;
     private int width;
@@ -63,6 +64,7 @@ public final class TorchScriptEncoder extends AbstractBlock implements VideoEnco
     private TorchScriptEncoder(Path file, PtNDManager manager, PtSymbolBlock module, boolean trainable,
             boolean inferenceTensors) {
         this.file = file;
+        this.contract = BackboneContract.besides(file);
         this.manager = manager;
         this.module = module;
         this.trainable = trainable;
@@ -85,6 +87,15 @@ public final class TorchScriptEncoder extends AbstractBlock implements VideoEnco
             throw new BackboneException(file + ": no such TorchScript file"
                     + (Files.isDirectory(file) ? " (it is a folder; give the .pt file inside it)" : "")
                     + "; export a backbone with torch.jit.trace and torch.jit.save (README, 'Backbones')");
+        }
+        java.util.Optional<BackboneContract> sidecar = BackboneContract.besides(file);
+        if (sidecar.isPresent()) {
+            BackboneContract c = sidecar.get();
+            if (c.frames() != clip.frames() || c.size() != clip.height() || c.size() != clip.width()) {
+                throw new BackboneException(file + ": asked for clips of " + clip + " but " + c.file() + " says the model"
+                        + " takes T=" + c.frames() + " " + c.size() + "x" + c.size() + "; drop --frames/--size (the"
+                        + " sidecar's values are used) or export the model again with the size you want");
+            }
         }
         double limit = probeTimeoutSeconds();
         // The module is loaded into a manager of its own, tied to the caller's only once the probe
@@ -115,6 +126,9 @@ public final class TorchScriptEncoder extends AbstractBlock implements VideoEnco
             throw e;
         }
         pt.attachInternal("torchscript-" + java.util.UUID.randomUUID(), own);
+        if (sidecar.isPresent()) {
+            sidecar.get().checkWidth(encoder.width, encoder.describe());
+        }
         return encoder;
     }
 
@@ -231,6 +245,11 @@ public final class TorchScriptEncoder extends AbstractBlock implements VideoEnco
     @Override
     public int featureWidth() {
         return width;
+    }
+
+    @Override
+    public java.util.Optional<BackboneContract> contract() {
+        return contract;
     }
 
     @Override
