@@ -75,8 +75,8 @@ public final class BackboneCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         java.util.Optional<org.ecrl4j.nn.backbone.BackboneContract> contract = backboneSpec.contract();
-        int t = contract.map(c -> c.resolve("--frames", frames, c.frames())).orElse(frames == null ? 8 : frames);
-        int side = contract.map(c -> c.resolve("--size", size, c.size())).orElse(size == null ? 112 : size);
+        int t = VideoOptions.frames(backboneSpec, frames);
+        int side = VideoOptions.size(backboneSpec, size);
         contract.ifPresent(c -> out.println("input contract from " + c.file() + ": " + c.summary()));
         try (NDManager manager = NDManager.newBaseManager()) {
             NDArray clip = input == null ? null : Npy.read(input).toNDArray(manager);

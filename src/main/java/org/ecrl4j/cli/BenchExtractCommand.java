@@ -102,10 +102,8 @@ public final class BenchExtractCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--peer needs --backbone torchscript:FILE.pt (the peer runs"
                     + " the same TorchScript file)");
         }
-        int t = bspec.contract().map(c -> c.resolve("--frames", frames, c.frames()))
-                .orElse(frames == null ? VideoOptions.DEFAULT_FRAMES : frames);
-        int s = bspec.contract().map(c -> c.resolve("--size", size, c.size()))
-                .orElse(size == null ? VideoOptions.DEFAULT_SIZE : size);
+        int t = VideoOptions.frames(bspec, frames);
+        int s = VideoOptions.size(bspec, size);
         ExtractPeer peerRunner = peer ? new ExtractPeer(python, peerScript()) : null;
         ThreadsOption.apply(threads);
         List<VideoSample> samples = new ArrayList<>();

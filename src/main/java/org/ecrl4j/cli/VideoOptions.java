@@ -31,14 +31,24 @@ public final class VideoOptions {
 
     /** T: --frames, else the backbone's sidecar, else {@value #DEFAULT_FRAMES}; a contradiction is an error. */
     int frames(BackboneSpec backbone) {
-        return backbone.contract().map(c -> c.resolve("--frames", frames, c.frames()))
-                .orElse(frames == null ? DEFAULT_FRAMES : frames);
+        return frames(backbone, frames);
     }
 
     /** The input size: --size, else the backbone's sidecar, else {@value #DEFAULT_SIZE}; a contradiction is an error. */
     int size(BackboneSpec backbone) {
-        return backbone.contract().map(c -> c.resolve("--size", size, c.size()))
-                .orElse(size == null ? DEFAULT_SIZE : size);
+        return size(backbone, size);
+    }
+
+    /** T from a --frames value (null when not given), the backbone's sidecar, else {@value #DEFAULT_FRAMES}. */
+    static int frames(BackboneSpec backbone, Integer given) {
+        return backbone.contract().map(c -> c.resolve("--frames", given, c.frames()))
+                .orElse(given == null ? DEFAULT_FRAMES : given);
+    }
+
+    /** The size from a --size value (null when not given), the backbone's sidecar, else {@value #DEFAULT_SIZE}. */
+    static int size(BackboneSpec backbone, Integer given) {
+        return backbone.contract().map(c -> c.resolve("--size", given, c.size()))
+                .orElse(given == null ? DEFAULT_SIZE : given);
     }
 
     @Option(names = "--crop", paramLabel = "frame|clip",

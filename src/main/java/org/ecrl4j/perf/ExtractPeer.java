@@ -29,7 +29,8 @@ public record ExtractPeer(Path python, Path script) {
         }
         if (!Files.isExecutable(python)) {
             throw new IllegalArgumentException("Python interpreter " + python + " not found; install Debian's"
-                    + " python3-torch python3-torchvision python3-av (apt-get install ...) or pass --python");
+                    + " python3-torch python3-torchvision python3-av libopenblas0-pthread (apt-get install ...) or pass"
+                    + " --python");
         }
     }
 
