@@ -38,12 +38,12 @@ public final class BackboneCommand implements Callable<Integer> {
             description = "builtin or torchscript:PATH (default: ${DEFAULT-VALUE}).")
     String backbone;
 
-    @Option(names = "--frames", defaultValue = "8", description = "T of the test clip (default: ${DEFAULT-VALUE}).")
-    int frames;
+    @Option(names = "--frames", description = "T of the test clip (default: the backbone's sidecar NAME.json, else 8).")
+    Integer frames;
 
-    @Option(names = "--size", defaultValue = "112",
-            description = "Frame side H = W of the test clip (default: ${DEFAULT-VALUE}).")
-    int size;
+    @Option(names = "--size",
+            description = "Frame side H = W of the test clip (default: the backbone's sidecar NAME.json, else 112).")
+    Integer size;
 
     @Option(names = "--input", description = "A (B,3,T,H,W) float32 .npy clip to run instead of a random one.")
     Path input;
@@ -74,12 +74,16 @@ public final class BackboneCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--tolerance must be >= 0, got " + tolerance);
         }
         PrintWriter out = spec.commandLine().getOut();
+        java.util.Optional<org.ecrl4j.nn.backbone.BackboneContract> contract = backboneSpec.contract();
+        int t = VideoOptions.frames(backboneSpec, frames);
+        int side = VideoOptions.size(backboneSpec, size);
+        contract.ifPresent(c -> out.println("input contract from " + c.file() + ": " + c.summary()));
         try (NDManager manager = NDManager.newBaseManager()) {
             NDArray clip = input == null ? null : Npy.read(input).toNDArray(manager);
             if (clip == null) {
                 ClipShape shape;
                 try {
-                    shape = new ClipShape(frames, size, size);
+                    shape = new ClipShape(t, side, side);
                 } catch (IllegalArgumentException e) {
                     throw new ParameterException(spec.commandLine(), e.getMessage());
                 }

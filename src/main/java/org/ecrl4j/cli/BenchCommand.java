@@ -8,7 +8,7 @@ import picocli.CommandLine.Spec;
 /** {@code ecrl4j bench SUBCOMMAND}: the project's measurements, one subcommand each. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure the speed of parts of the pipeline.",
-        subcommands = {BenchIngestCommand.class, BenchHeadCommand.class})
+        subcommands = {BenchIngestCommand.class, BenchHeadCommand.class, BenchExtractCommand.class})
 public final class BenchCommand implements Runnable {
     @Spec CommandSpec spec;
 

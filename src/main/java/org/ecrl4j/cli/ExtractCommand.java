@@ -67,18 +67,22 @@ public final class ExtractCommand implements Callable<Integer> {
         threads.apply();
         BackboneSpec spec = BackboneSpec.parse(backbone);
         SplitOptions splitOptions = video.split(SplitOptions.PAPER);
-        VideoFeatures.Settings settings = new VideoFeatures.Settings(video.frames, video.size, splitOptions);
+        int frames = video.frames(spec);
+        int size = video.size(spec);
+        VideoFeatures.Settings settings = new VideoFeatures.Settings(frames, size, splitOptions);
         List<VideoSample> all = DatasetReaders.read(data);
         List<String> classes = DatasetReaders.classes(data, all);
         List<VideoSample> samples = ofSplit(all);
         try (NDManager manager = NDManager.newBaseManager()) {
             Encoders encoders = Encoders.create(spec, EncoderSharing.SHARED, manager,
-                    new ClipShape(video.frames, video.size, video.size), false, seed);
+                    new ClipShape(frames, size, size), false, seed);
             for (VideoEncoder e : encoders.distinct()) {
                 e.setTrainable(false);
             }
+            encoders.video().contract().ifPresent(c -> System.err.println("input contract from " + c.file() + ": "
+                    + c.summary()));
             System.err.printf("extracting %d videos with %s (T=%d, %dx%d, saliency %s, crop %s, fg-mask %s)%n",
-                    samples.size(), encoders.video().describe(), video.frames, video.size, video.size, video.saliency,
+                    samples.size(), encoders.video().describe(), frames, size, size, video.saliency,
                     splitOptions.crop().name().toLowerCase(java.util.Locale.ROOT), splitOptions.foregroundMask() ? "on" : "off");
             VideoFeatures.Result r = VideoFeatures.extractAll(samples, classes, encoders, manager, video.saliency,
                     settings, video.workers(), System.err::println);
@@ -112,9 +116,9 @@ public final class ExtractCommand implements Callable<Integer> {
         List<VideoSample> all = DatasetReaders.read(data);
         List<String> classes = DatasetReaders.classes(data, all);
         List<VideoSample> samples = ofSplit(all);
-        BackboneSpec.parse(backbone); // a bad spec fails here, not on the executors
+        BackboneSpec spec = BackboneSpec.parse(backbone); // a bad spec or sidecar fails here, not on the executors
         return spark.extract(samples, classes, backbone, seed,
-                new VideoFeatures.Settings(video.frames, video.size, splitOptions), video.saliency,
+                new VideoFeatures.Settings(video.frames(spec), video.size(spec), splitOptions), video.saliency,
                 threads.threads, out, overwrite);
     }
 

@@ -1,6 +1,7 @@
 package org.ecrl4j.cli;
 
 import java.util.Locale;
+import org.ecrl4j.nn.backbone.BackboneSpec;
 import org.ecrl4j.saliency.CropMode;
 import org.ecrl4j.saliency.SplitOptions;
 import picocli.CommandLine.Option;
@@ -14,12 +15,41 @@ public final class VideoOptions {
             description = "saliency method: motion, spectral, fine-grained, model:PATH (default: ${DEFAULT-VALUE})")
     String saliency;
 
-    @Option(names = "--frames", defaultValue = "8", paramLabel = "T", description = "frames per video (default: ${DEFAULT-VALUE})")
-    int frames;
+    /** T when neither the flag nor a backbone sidecar gives it. */
+    static final int DEFAULT_FRAMES = 8;
 
-    @Option(names = "--size", defaultValue = "112", paramLabel = "N",
-            description = "input size: shorter side resized, centre square crop (default: ${DEFAULT-VALUE})")
-    int size;
+    /** The input size when neither the flag nor a backbone sidecar gives it. */
+    static final int DEFAULT_SIZE = 112;
+
+    @Option(names = "--frames", paramLabel = "T",
+            description = "frames per video (default: the backbone's sidecar NAME.json, else 8)")
+    Integer frames;
+
+    @Option(names = "--size", paramLabel = "N", description = "input size: shorter side resized, centre square crop"
+            + " (default: the backbone's sidecar NAME.json, else 112)")
+    Integer size;
+
+    /** T: --frames, else the backbone's sidecar, else {@value #DEFAULT_FRAMES}; a contradiction is an error. */
+    int frames(BackboneSpec backbone) {
+        return frames(backbone, frames);
+    }
+
+    /** The input size: --size, else the backbone's sidecar, else {@value #DEFAULT_SIZE}; a contradiction is an error. */
+    int size(BackboneSpec backbone) {
+        return size(backbone, size);
+    }
+
+    /** T from a --frames value (null when not given), the backbone's sidecar, else {@value #DEFAULT_FRAMES}. */
+    static int frames(BackboneSpec backbone, Integer given) {
+        return backbone.contract().map(c -> c.resolve("--frames", given, c.frames()))
+                .orElse(given == null ? DEFAULT_FRAMES : given);
+    }
+
+    /** The size from a --size value (null when not given), the backbone's sidecar, else {@value #DEFAULT_SIZE}. */
+    static int size(BackboneSpec backbone, Integer given) {
+        return backbone.contract().map(c -> c.resolve("--size", given, c.size()))
+                .orElse(given == null ? DEFAULT_SIZE : given);
+    }
 
     @Option(names = "--crop", paramLabel = "frame|clip",
             description = "foreground box per frame (the paper) or one per clip (default: frame; clip for ecrl-plus)")

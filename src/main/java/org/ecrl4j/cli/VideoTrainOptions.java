@@ -111,7 +111,7 @@ public final class VideoTrainOptions {
         boolean joint = stage2 == Stage2Mode.JOINT;
         VideoTraining.Options o = new VideoTraining.Options(data, out, head, headOptions,
                 stage1Epochs == 0 ? null : stage1, spec, encoders, finetune,
-                video.saliency, video.frames, video.size, video.split(defaults), swap, video.workers(), resume, stopAfter,
+                video.saliency, video.frames(spec), video.size(spec), video.split(defaults), swap, video.workers(), resume, stopAfter,
                 stopAfterStage1, joint, encoderLrScale, org.ecrl4j.data.Protocol.parse(protocol), valFraction,
                 augment.augmentation());
         VideoTraining.run(o, EcrlCommand.codeVersion(), log::println);

@@ -10,6 +10,8 @@ import java.util.Optional;
 import org.ecrl4j.nn.backbone.Encoders;
 import org.ecrl4j.nn.backbone.PooledClassifier;
 import org.ecrl4j.nn.backbone.TinyVideoNet;
+import org.ecrl4j.nn.backbone.TorchScriptEncoder;
+import org.ecrl4j.nn.backbone.VideoEncoder;
 import org.ecrl4j.saliency.SplitClip;
 import org.ecrl4j.train.HeadModel;
 
@@ -32,7 +34,7 @@ public final class ClipEvidence implements VideoEvidence {
 
     /** A model whose backbone Grad-CAM explains. */
     public interface CamModel {
-        TinyVideoNet backbone();
+        VideoEncoder backbone();
 
         /**
          * The head Grad-CAM differentiates for this clip: an ECRL head closes over the clip's F_s
@@ -51,11 +53,11 @@ public final class ClipEvidence implements VideoEvidence {
     }
 
     /** A model from its backbone and the head it gives a clip. */
-    private static CamModel of(TinyVideoNet net, java.util.function.BiFunction<SplitClip, NDManager,
+    private static CamModel of(VideoEncoder net, java.util.function.BiFunction<SplitClip, NDManager,
             GradCam.FeatureHead> head) {
         return new CamModel() {
             @Override
-            public TinyVideoNet backbone() {
+            public VideoEncoder backbone() {
                 return net;
             }
 
@@ -80,9 +82,10 @@ public final class ClipEvidence implements VideoEvidence {
      *     (e.g. fg-only, which reads the foreground alone: its map would be empty)
      */
     public static CamModel head(Encoders encoders, HeadModel model) {
-        if (!(encoders.video() instanceof TinyVideoNet net)) {
-            throw new IllegalArgumentException("Grad-CAM needs the built-in backbone (TinyVideoNet) as M_v, but this"
-                    + " run uses " + encoders.video().describe());
+        VideoEncoder net = encoders.video();
+        if (!(net instanceof TinyVideoNet) && !(net instanceof TorchScriptEncoder)) {
+            throw new IllegalArgumentException("Grad-CAM needs the built-in or a TorchScript backbone as M_v, but this"
+                    + " run uses " + net.describe());
         }
         var config = model.config();
         if (!config.videoLogit() && !(config.frontdoor() && config.glcaStream() == org.ecrl4j.nn.GlcaStream.V)) {
@@ -109,7 +112,7 @@ public final class ClipEvidence implements VideoEvidence {
     /** The features of one stream as a leaf array (no gradient reaches the encoder). */
     private static NDArray fixed(org.ecrl4j.nn.backbone.VideoEncoder encoder, List<org.ecrl4j.video.RgbFrame> frames,
             NDManager manager) {
-        NDArray f = encoder.encode(new ParameterStore(manager, false), toArray(manager, frames),
+        NDArray f = encoder.encode(new ParameterStore(manager, false), toArray(manager, frames, encoder),
                 false);
         return manager.create(f.toFloatArray(), f.getShape());
     }
@@ -164,7 +167,7 @@ public final class ClipEvidence implements VideoEvidence {
             return null;
         }
         try (NDManager m = manager.newSubManager()) {
-            NDArray x = toArray(m, split.whole()); // (1, 3, T, H, W)
+            NDArray x = toArray(m, split.whole(), model.backbone()); // (1, 3, T, H, W)
             return GradCam.compute(model.backbone(), model.head(split, m), x, -1).maps();
         }
     }
@@ -174,9 +177,12 @@ public final class ClipEvidence implements VideoEvidence {
         return reason;
     }
 
-    /** One clip (T frames), normalised, as a (1, 3, T, H, W) float array. */
-    static NDArray toArray(NDManager manager, List<org.ecrl4j.video.RgbFrame> frames) {
+    /** One clip (T frames), normalised as {@code encoder} expects (its sidecar, else the reference), (1, 3, T, H, W). */
+    static NDArray toArray(NDManager manager, List<org.ecrl4j.video.RgbFrame> frames, VideoEncoder encoder) {
+        org.ecrl4j.video.Normalisation norm = encoder.contract()
+                .map(c -> new org.ecrl4j.video.Normalisation(c.mean(), c.std()))
+                .orElse(org.ecrl4j.video.Normalisation.REFERENCE);
         return org.ecrl4j.video.ClipTensor.batchToNDArray(manager,
-                List.of(org.ecrl4j.video.ClipTransform.normalise(frames)));
+                List.of(org.ecrl4j.video.ClipTransform.normalise(frames, norm)));
     }
 }

@@ -317,7 +317,7 @@ public final class JointTrainer {
                     all.add(ClipBatches.stream(c, s));
                 }
             }
-            NDArray f = encoders.video().encode(ps, ClipBatches.toArray(step, all), training); // (3B, T, d)
+            NDArray f = encoders.video().encode(ps, ClipBatches.toArray(step, all, encoders.video()), training); // (3B, T, d)
             return new NDList(f.get("0:" + b), f.get(b + ":" + 2 * b), f.get(2 * b + ":"));
         }
         Encoders.Stream[] which = {Encoders.Stream.V, Encoders.Stream.S, Encoders.Stream.C};
@@ -327,7 +327,8 @@ public final class JointTrainer {
             for (SplitClip c : splits) {
                 batch.add(ClipBatches.stream(c, streams[s]));
             }
-            out.add(encoders.get(which[s]).encode(ps, ClipBatches.toArray(step, batch), training));
+            VideoEncoder e = encoders.get(which[s]);
+            out.add(e.encode(ps, ClipBatches.toArray(step, batch, e), training));
         }
         return out;
     }

@@ -11,6 +11,7 @@ import org.ecrl4j.data.FeatureSet;
 import org.ecrl4j.data.VideoSample;
 import org.ecrl4j.nn.backbone.Encoders;
 import org.ecrl4j.saliency.ClipSource;
+import org.ecrl4j.nn.backbone.VideoEncoder;
 import org.ecrl4j.saliency.SaliencyMethod;
 import org.ecrl4j.saliency.SaliencyMethods;
 import org.ecrl4j.saliency.SplitClip;
@@ -223,10 +224,11 @@ public final class VideoFeatures {
                     batch.add(ClipBatches.stream(splits.get(i), stream));
                 }
                 try (NDManager step = manager.newSubManager()) {
-                    NDArray x = ClipBatches.toArray(step, batch);
+                    VideoEncoder encoder = encoders.get(encoderOf[s]);
+                    NDArray x = ClipBatches.toArray(step, batch, encoder);
                     float[] f;
                     synchronized (encoders) { // one forward pass at a time; decoding runs in parallel
-                        f = encoders.get(encoderOf[s]).encode(new ParameterStore(step, false), x, false).toFloatArray();
+                        f = encoder.encode(new ParameterStore(step, false), x, false).toFloatArray();
                     }
                     System.arraycopy(f, 0, out[s], start * t * d, f.length);
                 }

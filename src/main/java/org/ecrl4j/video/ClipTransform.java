@@ -9,7 +9,8 @@ import java.util.SplittableRandom;
  * shorter side is {@code resizeShorter}, crop {@code cropHeight x cropWidth} (centre in evaluation;
  * random in training, one box for the whole clip), mirror the whole clip with probability
  * {@code flipProbability} in training, then normalise with MODEL.md section 1.4's mean and std to a
- * (3, T, H, W) tensor. Resizing is done by OpenCV ({@link Frames#resize}).
+ * (3, T, H, W) tensor. Resizing follows torchvision ({@link Frames#resizeAntialiased}: antialiased
+ * bilinear, the longer side truncated), so that clips match PyAV + torchvision's (tools/parity/).
  *
  * @param resizeShorter target length of the shorter side before cropping (pixels)
  * @param cropWidth W of the output
@@ -52,7 +53,7 @@ public record ClipTransform(int resizeShorter, int cropWidth, int cropHeight, do
         if (w != cropWidth || h != cropHeight) {
             List<RgbFrame> fitted = new ArrayList<>(cropped.size());
             for (RgbFrame f : cropped) {
-                fitted.add(Frames.resize(f, cropWidth, cropHeight));
+                fitted.add(Frames.resizeAntialiased(f, cropWidth, cropHeight));
             }
             cropped = fitted;
         }
@@ -89,23 +90,28 @@ public record ClipTransform(int resizeShorter, int cropWidth, int cropHeight, do
         for (RgbFrame f : clip) {
             int w;
             int h;
+            // torchvision's rule (transforms.Resize with one size): the longer side is truncated,
+            // int(size * long / short), so that ecrl4j and torchvision crop the same pixels.
             if (f.width() <= f.height()) {
                 w = size;
-                h = Math.max(1, (int) Math.round((double) f.height() * size / f.width()));
+                h = Math.max(1, (int) ((long) f.height() * size / f.width()));
             } else {
                 h = size;
-                w = Math.max(1, (int) Math.round((double) f.width() * size / f.height()));
+                w = Math.max(1, (int) ((long) f.width() * size / f.height()));
             }
-            out.add(Frames.resize(f, w, h));
+            out.add(Frames.resizeAntialiased(f, w, h));
         }
         return out;
     }
 
-    /** The centred {@code w x h} box of every frame (offsets rounded down). */
+    /**
+     * The centred {@code w x h} box of every frame; the offset (W - w) / 2 is rounded half to even,
+     * as torchvision's CenterCrop does ({@code int(round((W - w) / 2.0))}).
+     */
     public static List<RgbFrame> centreCrop(List<RgbFrame> clip, int w, int h) {
         List<RgbFrame> out = new ArrayList<>(clip.size());
         for (RgbFrame f : clip) {
-            out.add(Frames.crop(f, (f.width() - w) / 2, (f.height() - h) / 2, w, h));
+            out.add(Frames.crop(f, (int) Math.rint((f.width() - w) / 2.0), (int) Math.rint((f.height() - h) / 2.0), w, h));
         }
         return out;
     }
@@ -136,6 +142,16 @@ public record ClipTransform(int resizeShorter, int cropWidth, int cropHeight, do
      * {@link #STD}, per channel.
      */
     public static ClipTensor normalise(List<RgbFrame> clip) {
+        return normalise(clip, Normalisation.REFERENCE);
+    }
+
+    /**
+     * Frames of one size to a (3, T, H, W) tensor: value / 255, minus the mean, divided by the std,
+     * per channel.
+     */
+    public static ClipTensor normalise(List<RgbFrame> clip, Normalisation norm) {
+        float[] mean = norm.mean();
+        float[] std = norm.std();
         int t = clip.size();
         int w = clip.get(0).width();
         int h = clip.get(0).height();
@@ -149,8 +165,8 @@ public record ClipTransform(int resizeShorter, int cropWidth, int cropHeight, do
             }
             byte[] px = frame.pixels();
             for (int c = 0; c < 3; c++) {
-                float scale = 1f / (255f * STD[c]);
-                float shift = MEAN[c] / STD[c];
+                float scale = 1f / (255f * std[c]);
+                float shift = mean[c] / std[c];
                 int base = (c * t + f) * plane;
                 for (int i = 0; i < plane; i++) {
                     data[base + i] = (px[i * 3 + c] & 0xff) * scale - shift;

@@ -67,6 +67,104 @@ public final class Frames {
         }
     }
 
+    /**
+     * Resizes to exactly {@code width x height} as torchvision does ({@code transforms.Resize(...,
+     * antialias=True)}, bilinear; PyTorch's {@code _upsample_bilinear2d_aa}, the filter of PIL): a
+     * triangle filter whose support grows with the shrink factor, so that shrinking averages every
+     * source pixel, applied along x then along y with float intermediate values, rounded half to
+     * even to bytes at the end. Up-sampling is plain bilinear with half-pixel centres.
+     */
+    public static RgbFrame resizeAntialiased(RgbFrame f, int width, int height) {
+        if (width < 1 || height < 1) {
+            throw new IllegalArgumentException("Cannot resize to " + width + "x" + height);
+        }
+        int w0 = f.width();
+        int h0 = f.height();
+        byte[] px = f.pixels();
+        float[] src = new float[px.length];
+        for (int i = 0; i < px.length; i++) {
+            src[i] = px[i] & 0xff;
+        }
+        float[] horizontal = src;
+        if (width != w0) {
+            horizontal = new float[h0 * width * 3];
+            AaWeights wx = AaWeights.of(w0, width);
+            for (int y = 0; y < h0; y++) {
+                int row = y * w0 * 3;
+                int out = y * width * 3;
+                for (int x = 0; x < width; x++) {
+                    int start = wx.start[x];
+                    int n = wx.count[x];
+                    int base = x * wx.stride;
+                    for (int c = 0; c < 3; c++) {
+                        float t = 0;
+                        for (int j = 0; j < n; j++) {
+                            t += src[row + (start + j) * 3 + c] * wx.weights[base + j];
+                        }
+                        horizontal[out + x * 3 + c] = t;
+                    }
+                }
+            }
+        }
+        float[] result = horizontal;
+        if (height != h0) {
+            result = new float[height * width * 3];
+            AaWeights wy = AaWeights.of(h0, height);
+            int line = width * 3;
+            for (int y = 0; y < height; y++) {
+                int start = wy.start[y];
+                int n = wy.count[y];
+                int base = y * wy.stride;
+                int out = y * line;
+                for (int i = 0; i < line; i++) {
+                    float t = 0;
+                    for (int j = 0; j < n; j++) {
+                        t += horizontal[(start + j) * line + i] * wy.weights[base + j];
+                    }
+                    result[out + i] = t;
+                }
+            }
+        }
+        byte[] out = new byte[width * height * 3];
+        for (int i = 0; i < out.length; i++) {
+            double v = Math.rint(result[i]);
+            out[i] = (byte) (v < 0 ? 0 : v > 255 ? 255 : (int) v);
+        }
+        return new RgbFrame(width, height, out);
+    }
+
+    /** The taps of one axis of {@link #resizeAntialiased}: for output i, count[i] weights from start[i]. */
+    private record AaWeights(int[] start, int[] count, float[] weights, int stride) {
+        static AaWeights of(int in, int out) {
+            float scale = (float) in / out;
+            float support = scale >= 1 ? scale : 1f;
+            float invscale = scale >= 1 ? 1f / scale : 1f;
+            int stride = (int) Math.ceil(support) * 2 + 1;
+            int[] start = new int[out];
+            int[] count = new int[out];
+            float[] weights = new float[out * stride];
+            for (int i = 0; i < out; i++) {
+                float center = scale * (i + 0.5f);
+                int xmin = Math.max((int) (center - support + 0.5f), 0);
+                int xsize = Math.min((int) (center + support + 0.5f), in) - xmin;
+                float total = 0;
+                for (int j = 0; j < xsize; j++) {
+                    float w = Math.max(0f, 1f - Math.abs((j + xmin - center + 0.5f) * invscale));
+                    weights[i * stride + j] = w;
+                    total += w;
+                }
+                if (total != 0) {
+                    for (int j = 0; j < xsize; j++) {
+                        weights[i * stride + j] /= total;
+                    }
+                }
+                start[i] = xmin;
+                count[i] = xsize;
+            }
+            return new AaWeights(start, count, weights, stride);
+        }
+    }
+
     /** Resizes a one-channel image to exactly {@code width x height} with OpenCV (bilinear). */
     public static byte[] resizeGray(byte[] values, int w, int h, int width, int height) {
         if (w == width && h == height) {

@@ -82,6 +82,11 @@ public sealed interface BackboneSpec {
         }
 
         @Override
+        public java.util.Optional<BackboneContract> contract() {
+            return BackboneContract.besides(file);
+        }
+
+        @Override
         public String toString() {
             return "torchscript:" + file;
         }
@@ -100,6 +105,15 @@ public sealed interface BackboneSpec {
 
     /** Whether the backbone starts from random weights (the {@code scratch} training preset). */
     boolean trainsFromScratch();
+
+    /**
+     * The input contract of an exported backbone (the sidecar NAME.json beside NAME.pt), or empty.
+     *
+     * @throws BackboneException naming the sidecar when it is malformed
+     */
+    default java.util.Optional<BackboneContract> contract() {
+        return java.util.Optional.empty();
+    }
 
     /**
      * Parses a {@code --backbone} value.

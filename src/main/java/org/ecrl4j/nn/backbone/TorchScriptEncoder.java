@@ -53,6 +53,7 @@ public final class TorchScriptEncoder extends AbstractBlock implements VideoEnco
     public static final double DEFAULT_PROBE_TIMEOUT_SECONDS = 60;
 
     private final Path file;
+    private final java.util.Optional<BackboneContract> contract;
     private final PtNDManager manager;
     private PtSymbolBlock module;
     private int width;
@@ -63,6 +64,7 @@ public final class TorchScriptEncoder extends AbstractBlock implements VideoEnco
     private TorchScriptEncoder(Path file, PtNDManager manager, PtSymbolBlock module, boolean trainable,
             boolean inferenceTensors) {
         this.file = file;
+        this.contract = BackboneContract.besides(file);
         this.manager = manager;
         this.module = module;
         this.trainable = trainable;
@@ -85,6 +87,15 @@ public final class TorchScriptEncoder extends AbstractBlock implements VideoEnco
             throw new BackboneException(file + ": no such TorchScript file"
                     + (Files.isDirectory(file) ? " (it is a folder; give the .pt file inside it)" : "")
                     + "; export a backbone with torch.jit.trace and torch.jit.save (README, 'Backbones')");
+        }
+        java.util.Optional<BackboneContract> sidecar = BackboneContract.besides(file);
+        if (sidecar.isPresent()) {
+            BackboneContract c = sidecar.get();
+            if (c.frames() != clip.frames() || c.size() != clip.height() || c.size() != clip.width()) {
+                throw new BackboneException(file + ": asked for clips of " + clip + " but " + c.file() + " says the model"
+                        + " takes T=" + c.frames() + " " + c.size() + "x" + c.size() + "; drop --frames/--size (the"
+                        + " sidecar's values are used) or export the model again with the size you want");
+            }
         }
         double limit = probeTimeoutSeconds();
         // The module is loaded into a manager of its own, tied to the caller's only once the probe
@@ -115,6 +126,9 @@ public final class TorchScriptEncoder extends AbstractBlock implements VideoEnco
             throw e;
         }
         pt.attachInternal("torchscript-" + java.util.UUID.randomUUID(), own);
+        if (sidecar.isPresent()) {
+            sidecar.get().checkWidth(encoder.width, encoder.describe());
+        }
         return encoder;
     }
 
@@ -223,6 +237,92 @@ public final class TorchScriptEncoder extends AbstractBlock implements VideoEnco
         return nl < 0 ? message : message.substring(0, nl).strip();
     }
 
+    /** The methods the export recipe adds for Grad-CAM on a layer: activations(x) and from_activations(A). */
+    public static final String ACTIVATIONS = "activations";
+
+    /** See {@link #ACTIVATIONS}. */
+    public static final String FROM_ACTIVATIONS = "from_activations";
+
+    /**
+     * Whether the module has the export recipe's Grad-CAM methods {@code activations(x)} (a layer's
+     * output A) and {@code from_activations(A)} (the rest of the network, to (B, T, d)).
+     */
+    public boolean hasLayerMethods() {
+        java.util.List<String> names = java.util.Arrays.asList(JniUtils.getMethodNames(module));
+        return names.contains(ACTIVATIONS) && names.contains(FROM_ACTIVATIONS);
+    }
+
+    /** The chosen layer's output A (B, C, T', h, w) for clips (B, 3, T, H, W), without gradient. */
+    public NDArray activations(NDArray clips) {
+        VideoEncoder.checkClips(clips, describe());
+        ai.djl.pytorch.jni.IValue in = ai.djl.pytorch.jni.IValue.from((ai.djl.pytorch.engine.PtNDArray) clips);
+        ai.djl.pytorch.jni.IValue out = ai.djl.pytorch.jni.IValueUtils.runMethod(module, ACTIVATIONS, in);
+        try {
+            return out.toTensor((PtNDManager) clips.getManager());
+        } finally {
+            in.close();
+            out.close();
+        }
+    }
+
+    /**
+     * The features (B, T, d) from a layer's output A, with autograd on (the module stays in
+     * evaluation mode), so that a gradient reaches A. DJL runs a named method with autograd off
+     * unless it is asked to train; the module's train/eval state is not touched by that flag.
+     */
+    public NDArray fromActivationsWithGradient(NDArray a) {
+        try (ai.djl.pytorch.jni.IValue in = ai.djl.pytorch.jni.IValue.from((ai.djl.pytorch.engine.PtNDArray) a);
+                ai.djl.pytorch.jni.IValue out = wrapIValue(runMethodWithGradient(FROM_ACTIVATIONS,
+                        new long[] {in.getHandle()}))) {
+            return out.toTensor((PtNDManager) a.getManager());
+        }
+    }
+
+    /**
+     * forward with autograd on and the module in evaluation mode, so that a gradient reaches the
+     * input clip (Grad-CAM on the input). A module loaded frozen holds inference-mode weights, which
+     * autograd cannot save; it is reloaded outside inference mode first (once).
+     */
+    public NDArray forwardWithGradient(NDArray clips) {
+        VideoEncoder.checkClips(clips, describe());
+        if (inferenceTensors) {
+            replaceModule(reload(manager));
+            inferenceTensors = false;
+            module.freezeParameters(!trainable, VideoEncoder::isLearnable);
+        }
+        NDList out = ai.djl.pytorch.jni.IValueUtils.forward(module, new NDList(clips), true);
+        return single(out, clips.getShape());
+    }
+
+    private long runMethodWithGradient(String method, long[] inputs) {
+        try {
+            Class<?> lib = Class.forName("ai.djl.pytorch.jni.PyTorchLibrary");
+            java.lang.reflect.Field f = lib.getDeclaredField("LIB");
+            f.setAccessible(true);
+            java.lang.reflect.Method run = lib.getDeclaredMethod("moduleRunMethod", long.class, String.class,
+                    long[].class, boolean.class, boolean.class);
+            run.setAccessible(true);
+            return (Long) run.invoke(f.get(null), module.getHandle(), method, inputs, true, false);
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            Throwable c = e.getCause();
+            throw new BackboneException(describe() + ": " + method + " failed (" + firstLine(c) + ")", c);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw new BackboneException(describe() + ": cannot run " + method + " with gradients in this DJL version ("
+                    + firstLine(e) + "); use Grad-CAM on the input instead", e);
+        }
+    }
+
+    private static ai.djl.pytorch.jni.IValue wrapIValue(long handle) {
+        try {
+            java.lang.reflect.Constructor<ai.djl.pytorch.jni.IValue> c =
+                    ai.djl.pytorch.jni.IValue.class.getDeclaredConstructor(long.class);
+            c.setAccessible(true);
+            return c.newInstance(handle);
+        } catch (ReflectiveOperationException e) {
+            throw new BackboneException("cannot wrap a TorchScript result in this DJL version (" + firstLine(e) + ")", e);
+        }
+    }
+
     /** The TorchScript file this encoder was loaded from. */
     public Path file() {
         return file;
@@ -231,6 +331,11 @@ public final class TorchScriptEncoder extends AbstractBlock implements VideoEnco
     @Override
     public int featureWidth() {
         return width;
+    }
+
+    @Override
+    public java.util.Optional<BackboneContract> contract() {
+        return contract;
     }
 
     @Override

@@ -70,6 +70,14 @@ public interface VideoEncoder extends Block {
     String describe();
 
     /**
+     * The input contract the encoder was exported with (its sidecar, {@link BackboneContract}), or
+     * empty: then clips are prepared with the reference normalisation (MODEL.md section 1.4).
+     */
+    default java.util.Optional<BackboneContract> contract() {
+        return java.util.Optional.empty();
+    }
+
+    /**
      * Runs the encoder on one clip batch and checks the contract.
      *
      * @param clips (B, 3, T, H, W)
