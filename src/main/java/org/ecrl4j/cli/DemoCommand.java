@@ -32,8 +32,9 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--preset", defaultValue = "default", paramLabel = "default|hard",
             description = "the benchmark: default (48x48, still camera) or hard (64x64, camera motion, distractors,"
-                    + " a swaying and flickering background, occlusion, several speeds; saliency motion-compensated"
-                    + " unless --saliency is given) (default: ${DEFAULT-VALUE})")
+                    + " a swaying and flickering background, occlusion, several speeds; saliency learned: motion-compensated"
+                    + " maps refined by a net trained on the train masks, unless --saliency is given; --saliency learned"
+                    + " also works on the default preset) (default: ${DEFAULT-VALUE})")
     String preset;
 
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -75,9 +76,11 @@ public final class DemoCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--preset: " + e.getMessage());
         }
-        // The hard preset's camera moves: its saliency is the compensated one unless asked otherwise.
+        // The hard preset's camera moves and distractors move: its saliency is the learned one (motion-compensated
+        // maps refined by a net trained on the train split's masks; chosen over motion-compensated on val, val-swap
+        // and val-static, docs/BENCHMARK.md) unless asked otherwise.
         String saliency = !benchmark.hardness().none() && !spec.commandLine().getParseResult().hasMatchedOption("--saliency")
-                ? "motion-compensated" : experiment.saliency;
+                ? Demo.LEARNED : experiment.saliency;
         Demo.Options options = new Demo.Options(out, seedList, benchmark, 8, saliency,
                 experiment.stage1(), head, swap, 2,
                 List.of(16, 32, 64), stage2Epochs > 0 ? head.withEpochs(stage2Epochs) : null, encoderLrScale,

@@ -83,6 +83,15 @@ public final class ClipStore {
                 ClipSource.of(clip)));
     }
 
+    /** This store with every clip replaced by {@code f} of it (the classes and failures kept). */
+    public ClipStore map(java.util.function.UnaryOperator<StoredClip> f) {
+        List<StoredClip> out = new ArrayList<>(clips.size());
+        for (StoredClip c : clips) {
+            out.add(f.apply(c));
+        }
+        return new ClipStore(out, failures, classes);
+    }
+
     public List<StoredClip> clips() {
         return clips;
     }

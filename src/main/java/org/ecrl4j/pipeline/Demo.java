@@ -29,6 +29,12 @@ import org.ecrl4j.nn.backbone.PooledClassifier;
 import org.ecrl4j.nn.backbone.VideoEncoder;
 import org.ecrl4j.recipe.Recipes;
 import org.ecrl4j.recipe.Stage1;
+import org.ecrl4j.saliency.ClipSource;
+import org.ecrl4j.saliency.Mask;
+import org.ecrl4j.saliency.OracleSaliencyMethod;
+import org.ecrl4j.saliency.SaliencyEvaluator;
+import org.ecrl4j.saliency.SaliencyMap;
+import org.ecrl4j.saliency.SaliencyMethods;
 import org.ecrl4j.saliency.SplitOptions;
 import org.ecrl4j.synth.BenchmarkPlan;
 import org.ecrl4j.synth.BenchmarkWriter;
@@ -64,6 +70,11 @@ public final class Demo {
      * The static version of every bg-shift video (each frozen on its first frame, {@link StoredClip#still}):
      * evaluated beside the splits for the contrasted accuracy ({@link FieldBiasMetrics}), not a split of its own.
      */
+    /**
+     * The saliency name of {@link LearnedSaliency} in the demo: motion-compensated maps refined by a
+     * net trained on the train split's masks.
+     */
+    public static final String LEARNED = "learned";
     public static final String BG_SHIFT_STATIC = "bg-shift-static";
     /** What every model is evaluated on: {@link #EVAL_SPLITS} and {@link #BG_SHIFT_STATIC}. */
     private static final List<String> EVALUATED = java.util.stream.Stream.concat(EVAL_SPLITS.stream(),
@@ -191,11 +202,27 @@ public final class Demo {
         List<String> classes = DatasetReaders.classes(annotations, samples);
         log.printf(Locale.ROOT, "decoding %d videos and computing %s saliency once for every model%n", samples.size(),
                 options.saliency());
-        ClipStore store = ClipStore.ingest(samples, classes, options.frames(), options.size(), options.saliency(),
-                options.threads(), log::println);
-        trainClips = trainingClips(store, "train");
-        unbiasedClips = options.models().contains(Recipes.CEILING.name()) ? trainingClips(store, "train-unbiased")
-                : null;
+        boolean learned = options.saliency().equals(LEARNED);
+        ClipStore store = ClipStore.ingest(samples, classes, options.frames(), options.size(),
+                learned ? "motion-compensated" : options.saliency(), options.threads(), log::println);
+        Map<String, Object> learnedInfo = null;
+        LearnedSaliency net = null;
+        if (learned) {
+            learnedInfo = new LinkedHashMap<>();
+            net = learnSaliency(store, benchDir, options.seeds().get(0), learnedInfo);
+            store = store.map(net::apply);
+            log.printf(Locale.ROOT, "learned saliency: mean IoU on iid %.3f (motion-compensated %.3f), for the record%n",
+                    learnedInfo.get("iid_mean_iou_learned"), learnedInfo.get("iid_mean_iou_motion_compensated"));
+        }
+        try {
+            trainClips = trainingClips(store, "train", net);
+            unbiasedClips = options.models().contains(Recipes.CEILING.name())
+                    ? trainingClips(store, "train-unbiased", net) : null;
+        } finally {
+            if (net != null) {
+                net.close();
+            }
+        }
         int l = classes.size();
         Map<String, Map<String, List<Double>>> acc1 = new LinkedHashMap<>();
         Map<String, Map<String, List<Double>>> acc5 = new LinkedHashMap<>();
@@ -228,6 +255,9 @@ public final class Demo {
             bench.put("hardness", synth.hardness().toJson());
         }
         bench.put("saliency", options.saliency());
+        if (learnedInfo != null) {
+            bench.put("learned_saliency", learnedInfo);
+        }
         bench.put("sampled_frames", options.frames());
         bench.put("skipped_videos", store.failures().size());
         metrics.put("benchmark", bench);
@@ -291,12 +321,13 @@ public final class Demo {
     }
 
     /** The training clips of a split under the demo's augmentation (the frame cache built once). */
-    private TrainingClips trainingClips(ClipStore store, String split) {
+    private TrainingClips trainingClips(ClipStore store, String split, LearnedSaliency net) {
         if (options.augment().enabled()) {
             log.printf(Locale.ROOT, "augmentation of %s: %s%n", split, options.augment().describe());
         }
         TrainingClips t = TrainingClips.of(store.split(split), options.augment(), options.frames(), options.size(),
-                options.saliency(), options.threads(), log::println);
+                net != null ? net::method : () -> SaliencyMethods.create(options.saliency()), options.threads(),
+                log::println);
         if (t.varies()) {
             log.printf(Locale.ROOT, "  frame cache of %s: %d videos, %.1f MB%n", split, t.size(), t.cacheBytes() / 1e6);
         }
@@ -536,6 +567,55 @@ public final class Demo {
         } catch (IOException e) {
             throw new java.io.UncheckedIOException("Cannot write the run folder " + dir + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The {@code learned} saliency: a {@link LearnedSaliency} net trained on the oracle masks of the
+     * {@code train} clips only (seeded by {@code seed}) refines every clip's motion-compensated map.
+     * For the record only (nothing is chosen on it), the mean IoU of both on {@code iid} is logged.
+     */
+    private LearnedSaliency learnSaliency(ClipStore store, Path benchDir, long seed, Map<String, Object> info) {
+        long t0 = System.nanoTime();
+        try (OracleSaliencyMethod oracle = new OracleSaliencyMethod(benchDir)) {
+            LearnedSaliency.MaskSource masks = c -> oracle.compute(c.frames(), new ClipSource(c.sample().path(),
+                    c.frameIndices(), "square"));
+            LearnedSaliency net = LearnedSaliency.train(store.clips(), masks, seed, LearnedSaliency.Options.DEFAULT,
+                    log::println);
+            info.put("seed", seed);
+            info.put("train_loss", (double) net.finalLoss());
+            info.put("seconds", (System.nanoTime() - t0) / 1e9);
+            // For the record only, after training: nothing is chosen on these test-split figures.
+            List<StoredClip> iid = store.split("iid");
+            info.put("iid_mean_iou_motion_compensated", meanIou(iid, masks));
+            info.put("iid_mean_iou_learned", meanIou(iid.stream().map(net::apply).toList(), masks));
+            return net;
+        }
+    }
+
+    /** Mean IoU of the clips' foreground masks (saliency >= the split's threshold) against the truth. */
+    static double meanIou(List<StoredClip> clips, LearnedSaliency.MaskSource truth) {
+        double sum = 0;
+        int n = 0;
+        int fg = SplitOptions.PLUS.foregroundThreshold();
+        for (StoredClip c : clips) {
+            List<SaliencyMap> g = truth.masks(c);
+            for (int t = 0; t < g.size(); t++) {
+                java.util.OptionalDouble iou = SaliencyEvaluator.iou(mask(c.saliency().get(t), fg), mask(g.get(t), 128));
+                if (iou.isPresent()) {
+                    sum += iou.getAsDouble();
+                    n++;
+                }
+            }
+        }
+        return n == 0 ? Double.NaN : sum / n;
+    }
+
+    private static Mask mask(SaliencyMap m, int threshold) {
+        byte[] v = new byte[m.values().length];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (byte) ((m.values()[i] & 0xff) >= threshold ? 1 : 0);
+        }
+        return new Mask(m.width(), m.height(), v);
     }
 
     /** Where the first seed's runs are kept for the report. */

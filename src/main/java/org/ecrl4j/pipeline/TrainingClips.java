@@ -110,6 +110,12 @@ public final class TrainingClips {
      */
     public static TrainingClips of(List<StoredClip> clips, Augmentation augmentation, int frames, int size,
             String saliency, int threads, Consumer<String> progress) {
+        return of(clips, augmentation, frames, size, () -> SaliencyMethods.create(saliency), threads, progress);
+    }
+
+    /** {@link #of(List, Augmentation, int, int, String, int, Consumer)} with the saliency method's factory. */
+    public static TrainingClips of(List<StoredClip> clips, Augmentation augmentation, int frames, int size,
+            java.util.function.Supplier<SaliencyMethod> saliency, int threads, Consumer<String> progress) {
         if (!augmentation.enabled()) {
             return fixed(clips);
         }
@@ -119,7 +125,7 @@ public final class TrainingClips {
             samples.add(c.sample());
         }
         DatasetMapper.Result<Cached> r = DatasetMapper.map(samples, DatasetMapper.Options.of(threads, "cached", 5),
-                () -> SaliencyMethods.create(saliency), SaliencyMethod::close,
+                saliency, SaliencyMethod::close,
                 (s, k, method) -> load(s, sampler, augmentation.candidates(), size, method), progress);
         return new TrainingClips(clips, r.outputs(), augmentation, size, r.failures());
     }

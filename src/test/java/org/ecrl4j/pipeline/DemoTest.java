@@ -1,6 +1,7 @@
 package org.ecrl4j.pipeline;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -91,6 +92,32 @@ class DemoTest {
         // The run folders' results hold the field's metrics too (the report shows them).
         JsonNode plusMetrics = new ObjectMapper().readTree(dir.resolve("runs/ecrl-plus/metrics.json").toFile());
         assertTrue(plusMetrics.toString().contains("contrasted_accuracy"), plusMetrics.toString());
+    }
+
+    /**
+     * {@code learned} saliency through the demo, with augmentation (the training clips decoded again
+     * take the net's maps too): the net's record is written and its maps are binary.
+     */
+    @Test
+    void tinyDemoWithLearnedSaliency() throws Exception {
+        SynthConfig tiny = new SynthConfig(2, 4, 24, 16, 8, 0.9, 0.8, 3, VideoCodec.H264);
+        TrainOptions one = new TrainOptions(1, 4, 2e-3f, 1e-3f, TrainOptions.Schedule.COSINE, 4, 0.1f, 0, true);
+        Demo.Options options = new Demo.Options(dir, List.of(1L), tiny, 8, Demo.LEARNED, one, one, 1.0, 2,
+                List.of(4, 8), null, 0.1, EncoderSharing.SEPARATE, List.of("base", "ecrl-plus"), "test",
+                TrainingClips.Augmentation.DEFAULT);
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        new Demo(options, new PrintStream(log, true, StandardCharsets.UTF_8), null).run();
+        String progress = log.toString(StandardCharsets.UTF_8);
+        assertTrue(progress.contains("learned saliency: mean IoU on iid") && progress.contains("frame cache of train"),
+                progress);
+        assertFalse(progress.contains("skipped "), "a training clip could not be cached: " + progress);
+        JsonNode m = new ObjectMapper().readTree(dir.resolve("metrics.json").toFile());
+        assertEquals(Demo.LEARNED, m.at("/benchmark/saliency").asText());
+        JsonNode learned = m.at("/benchmark/learned_saliency");
+        assertEquals(1, learned.get("seed").asLong());
+        double iou = learned.get("iid_mean_iou_learned").asDouble(-1);
+        assertTrue(iou >= 0 && iou <= 1, learned.toString());
+        assertTrue(m.at("/models/ecrl-plus/iid/acc1").asDouble(-1) >= 0, m.toString());
     }
 
     @Test
