@@ -108,25 +108,13 @@ public final class GradCam {
             NDArray source = where == Target.LAYER ? backbone.activations(clip) : clip;
             NDArray a = m.create(source.toFloatArray(), source.getShape()); // a leaf
             a.setRequiresGradient(true);
-            float[] logits;
-            int target;
-            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                NDArray features = where == Target.LAYER ? backbone.fromActivationsWithGradient(a)
-                        : backbone.forwardWithGradient(a);
-                NDArray scores = head.logits(ps, features); // (1, L)
-                logits = scores.toFloatArray();
-                target = targetClass >= 0 ? targetClass : argmax(logits);
-                if (target >= logits.length) {
-                    throw new IllegalArgumentException("Grad-CAM target class " + target + " but the head has "
-                            + logits.length + " classes");
-                }
-                gc.backward(scores.get(0, target));
-            }
+            Scored scored = backward(() -> head.logits(ps, where == Target.LAYER
+                    ? backbone.fromActivationsWithGradient(a) : backbone.forwardWithGradient(a)), targetClass);
             NDArray grad = a.getGradient();
             NDArray cam = where == Target.LAYER
                     ? Activation.relu(grad.mean(new int[] {4}, true).mean(new int[] {3}, true).mul(a).sum(new int[] {1}))
                     : Activation.relu(grad.mul(a).sum(new int[] {1})); // (1, T', h, w)
-            return new Result(target, perFrame(cam, frames), logits);
+            return new Result(scored.target(), perFrame(cam, frames), scored.logits());
         }
     }
 
@@ -165,32 +153,32 @@ public final class GradCam {
             }
             NDArray a = m.create(x.toFloatArray(), x.getShape()); // a leaf: (1, C, T, h, w)
             a.setRequiresGradient(true);
-            float[] logits;
-            int target;
-            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                NDArray scores = head.logits(ps, TinyVideoNet.framePool(a)); // (1, L)
-                logits = scores.toFloatArray();
-                target = targetClass >= 0 ? targetClass : argmax(logits);
-                if (target >= logits.length) {
-                    throw new IllegalArgumentException("Grad-CAM target class " + target + " but the head has "
-                            + logits.length + " classes");
-                }
-                gc.backward(scores.get(0, target));
-            }
+            Scored scored = backward(() -> head.logits(ps, TinyVideoNet.framePool(a)), targetClass);
             NDArray grad = a.getGradient();
             NDArray alpha = grad.mean(new int[] {4}, true).mean(new int[] {3}, true); // (1, C, T, 1, 1)
             NDArray cam = Activation.relu(alpha.mul(a).sum(new int[] {1})); // (1, T, h, w)
-            long t = cam.getShape().get(1);
-            int h = (int) cam.getShape().get(2);
-            int w = (int) cam.getShape().get(3);
-            float[] flat = cam.toFloatArray();
-            float[][][] maps = new float[(int) t][h][w];
-            for (int f = 0; f < t; f++) {
-                for (int y = 0; y < h; y++) {
-                    System.arraycopy(flat, (f * h + y) * w, maps[f][y], 0, w);
-                }
+            return new Result(scored.target(), perFrame(cam, (int) cam.getShape().get(1)), scored.logits());
+        }
+    }
+
+    /** The head's logits of one clip and the class explained. */
+    private record Scored(int target, float[] logits) {}
+
+    /**
+     * Computes the (1, L) scores under a gradient collector and back-propagates the target class's
+     * score (the predicted class when {@code targetClass} is negative).
+     */
+    private static Scored backward(java.util.function.Supplier<NDArray> scores, int targetClass) {
+        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+            NDArray s = scores.get(); // (1, L)
+            float[] logits = s.toFloatArray();
+            int target = targetClass >= 0 ? targetClass : argmax(logits);
+            if (target >= logits.length) {
+                throw new IllegalArgumentException("Grad-CAM target class " + target + " but the head has "
+                        + logits.length + " classes");
             }
-            return new Result(target, maps, logits);
+            gc.backward(s.get(0, target));
+            return new Scored(target, logits);
         }
     }
 
