@@ -30,6 +30,11 @@ public final class PredictCommand implements Callable<Integer> {
     @Option(names = "--top", defaultValue = "5", paramLabel = "K", description = "classes per video (default: ${DEFAULT-VALUE})")
     int top;
 
+    @Option(names = "--views", defaultValue = "1x1", paramLabel = "CLIPSxCROPS",
+            description = {"test views per video, softmax averaged, as `eval --views`: evenly spaced temporal clips",
+                "x left/centre/right (or top/centre/bottom) crops, e.g. 4x3 (default: ${DEFAULT-VALUE})"})
+    String views = "1x1";
+
     @Option(names = "--json", description = "print JSON on standard output")
     boolean json;
 
@@ -44,10 +49,11 @@ public final class PredictCommand implements Callable<Integer> {
         if (top < 1) {
             throw new IllegalArgumentException("--top must be >= 1, got " + top);
         }
+        org.ecrl4j.video.Views v = org.ecrl4j.video.Views.parse(views);
         int w = workers == null ? Runtime.getRuntime().availableProcessors() : workers;
         VideoEvaluation.Predictions p;
         try (VideoEvaluation ev = VideoEvaluation.open(run)) {
-            p = ev.predict(videos, top, Math.max(1, w), System.err::println);
+            p = ev.predict(videos, v, top, Math.max(1, w), System.err::println);
         }
         if (json) {
             List<Object> rows = new ArrayList<>();
@@ -66,6 +72,7 @@ public final class PredictCommand implements Callable<Integer> {
                 failed.add(Map.of("video", f.video().toString(), "error", f.reason()));
             }
             Map<String, Object> out = new LinkedHashMap<>();
+            out.put("views", v.toString());
             out.put("predictions", rows);
             out.put("failed", failed);
             System.out.println(RunFolder.json().writeValueAsString(out));

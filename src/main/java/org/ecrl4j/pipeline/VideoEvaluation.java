@@ -241,16 +241,24 @@ public final class VideoEvaluation implements AutoCloseable {
 
     /** The top {@code k} classes (at most L) of each video; unreadable videos are listed apart. */
     public Predictions predict(List<Path> videos, int k, int workers, Consumer<String> progress) {
+        return predict(videos, Views.ONE, k, workers, progress);
+    }
+
+    /**
+     * The top {@code k} classes (at most L) of each video, the probabilities being the softmax averaged
+     * over {@code views} as in {@link #evaluate}; unreadable videos are listed apart.
+     */
+    public Predictions predict(List<Path> videos, Views views, int k, int workers, Consumer<String> progress) {
         List<String> classes = config.classes();
         List<VideoSample> samples = new ArrayList<>();
         for (Path v : videos) {
             samples.add(new VideoSample(v, classes.get(0), "", null, Map.of()));
         }
-        VideoFeatures.Result r = VideoFeatures.extractAll(samples, classes, encoders, manager, pipeline.saliency(),
-                pipeline.settings(), workers, progress);
+        VideoFeatures.ViewsResult r = VideoFeatures.extractViews(samples, classes, encoders, manager,
+                pipeline.saliency(), pipeline.settings(), views, workers, progress);
         List<Prediction> out = new ArrayList<>();
         if (!r.samples().isEmpty()) {
-            float[] logits = model.logits(r.features(), 64);
+            float[] logits = viewLogits(r.views());
             int l = classes.size();
             for (int i = 0; i < r.samples().size(); i++) {
                 double[] p = softmax(logits, i * l, l);

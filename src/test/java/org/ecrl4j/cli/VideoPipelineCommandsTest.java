@@ -238,6 +238,44 @@ class VideoPipelineCommandsTest {
         Result ok = cli("predict", "--run", run.toString(), video.toString());
         assertEquals(0, ok.code(), ok.err());
         assertTrue(ok.out().contains(video.toString()), ok.out());
+
+        // --views as eval's: the softmax averaged over 3 temporal clips x 2 crops, named in the JSON
+        List<String> args = new ArrayList<>(List.of("predict", "--run", run.toString(), "--json"));
+        try (var s = Files.list(bench.resolve("videos/bg-shift"))) {
+            s.sorted().limit(12).forEach(v -> args.add(v.toString()));
+        }
+        Result one = cli(args.toArray(String[]::new));
+        args.addAll(List.of("--views", "3x2"));
+        Result many = cli(args.toArray(String[]::new));
+        assertEquals(0, many.code(), many.err());
+        JsonNode j1 = JSON.readTree(one.out());
+        JsonNode jm = JSON.readTree(many.out());
+        assertEquals("1x1", j1.get("views").asText());
+        assertEquals("3x2", jm.get("views").asText());
+        double largest = 0;
+        for (int i = 0; i < jm.get("predictions").size(); i++) {
+            JsonNode topMany = jm.at("/predictions/" + i + "/top");
+            assertEquals(1.0, topMany.get(0).get("probability").asDouble() + topMany.get(1).get("probability").asDouble(),
+                    1e-6);
+            for (JsonNode r : topMany) { // relative: a trained model's top class is often 1.0 in every view
+                double p1 = probabilityOf(j1.at("/predictions/" + i + "/top"), r.get("label").asText());
+                double pm = r.get("probability").asDouble();
+                largest = Math.max(largest, Math.abs(p1 - pm) / Math.max(p1, pm));
+            }
+        }
+        assertTrue(largest > 1e-3, "six views of 12 videos must not all give the single view's probabilities: "
+                + one.out() + many.out());
+        Result bad = cli("predict", "--run", run.toString(), video.toString(), "--views", "0x3");
+        assertTrue(bad.code() != 0 && !bad.err().contains("\tat "), bad.err());
+    }
+
+    private static double probabilityOf(JsonNode top, String label) {
+        for (JsonNode r : top) {
+            if (r.get("label").asText().equals(label)) {
+                return r.get("probability").asDouble();
+            }
+        }
+        throw new AssertionError(label + " not in " + top);
     }
 
     @Test
