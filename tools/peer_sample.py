@@ -3,7 +3,7 @@
 
 Usage (driven by ecrl4j, one JSON request per line on stdin, one JSON answer per line on stdout):
     /usr/bin/python3 tools/peer_sample.py
-    {"path": "V.mp4", "frames": 8, "threads": 2}            -> {"ms": ..., "indices": [...], "decoded": ...}
+    {"path": "V.mp4", "frames": 8, "threads": 2}            -> {"ms": ..., "cpu_ms": ..., "indices": [...], ...}
     {"path": "V.mp4", "frames": 8, "threads": 2, "digest": true, "rotation": 90}
                                                             -> the same, plus "md5": [...] per frame
 
@@ -20,7 +20,7 @@ Timed, from opening the file to the T frames as RGB24 arrays (one request = one 
    converting it with frame.to_ndarray(format="rgb24"), as PyTorchVideo's PyAV decoder seeks and
    decodes each clip.
 
-With "digest", after the timing, the MD5 of each frame's RGB bytes (rotated clockwise by "rotation"
+"cpu_ms" is the CPU time of the whole process (all its threads) over the same span. With "digest", after the timing, the MD5 of each frame's RGB bytes (rotated clockwise by "rotation"
 degrees, the container's display matrix, which PyAV does not apply) so that ecrl4j can check that
 both sides returned the same pixels.
 """
@@ -35,6 +35,7 @@ import numpy as np
 
 def sample(path, t, threads):
     t0 = time.perf_counter()
+    c0 = time.process_time()
     decoded = 0
     inexact = 0
     with av.open(path) as c:
@@ -68,7 +69,8 @@ def sample(path, t, threads):
                 raise ValueError("%s: frame %d not decoded" % (path, i))
         frames = [got[i] for i in idx]
     ms = (time.perf_counter() - t0) * 1000
-    return ms, idx, frames, decoded, inexact
+    cpu_ms = (time.process_time() - c0) * 1000
+    return ms, cpu_ms, idx, frames, decoded, inexact
 
 
 def main():
@@ -78,8 +80,8 @@ def main():
             continue
         try:
             req = json.loads(line)
-            ms, idx, frames, decoded, inexact = sample(req["path"], int(req["frames"]), int(req["threads"]))
-            out = {"ms": ms, "indices": idx, "decoded": decoded, "inexact": inexact, "av": av.__version__}
+            ms, cpu_ms, idx, frames, decoded, inexact = sample(req["path"], int(req["frames"]), int(req["threads"]))
+            out = {"ms": ms, "cpu_ms": cpu_ms, "indices": idx, "decoded": decoded, "inexact": inexact, "av": av.__version__}
             if req.get("digest"):
                 k = (int(req.get("rotation", 0)) // 90) % 4
                 out["md5"] = [hashlib.md5(np.ascontiguousarray(np.rot90(f, -k)).tobytes()).hexdigest() for f in frames]

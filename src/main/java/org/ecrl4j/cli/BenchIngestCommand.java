@@ -225,22 +225,34 @@ public final class BenchIngestCommand implements Callable<Integer> {
             double[] ff = new double[repeat];
             double[] sm = new double[repeat];
             double[] pm = new double[repeat];
+            double[] ffCpu = new double[repeat];
+            double[] smCpu = new double[repeat];
+            double[] pmCpu = new double[repeat];
             Arrays.fill(pm, Double.NaN);
+            Arrays.fill(pmCpu, Double.NaN);
             for (int i = 0; i < repeat; i++) {
                 List<String> order = i % 2 == 0 ? List.of("ffmpeg", "ours", "peer") : List.of("peer", "ours", "ffmpeg");
                 for (String side : order) {
                     switch (side) {
-                        case "ffmpeg" -> ff[i] = haveFfmpeg && Files.isRegularFile(file) ? ffmpegMs(file) : Double.NaN;
+                        case "ffmpeg" -> {
+                            double c0 = cpuMs(true);
+                            ff[i] = haveFfmpeg && Files.isRegularFile(file) ? ffmpegMs(file) : Double.NaN;
+                            ffCpu[i] = Double.isNaN(ff[i]) ? Double.NaN : cpuMs(true) - c0;
+                        }
                         case "ours" -> {
+                            double c0 = cpuMs(false);
                             long t0 = System.nanoTime();
                             try (VideoReader r = VideoReader.open(file, decode)) {
                                 r.read(ClipReader.indices(r, null, sampler, false, 0));
                             }
                             sm[i] = (System.nanoTime() - t0) / 1e6;
+                            smCpu[i] = cpuMs(false) - c0;
                         }
                         default -> {
                             if (peerable) {
-                                pm[i] = peerRunner.sample(file, frames, threads, false, 0).ms();
+                                SamplingPeer.Result pr = peerRunner.sample(file, frames, threads, false, 0);
+                                pm[i] = pr.ms();
+                                pmCpu[i] = pr.cpuMs();
                             }
                         }
                     }
@@ -280,10 +292,15 @@ public final class BenchIngestCommand implements Callable<Integer> {
             putNumber(node, "ffmpeg_median_ms", ffMs);
             putNumber(node, "ecrl4j_median_ms", sampleMs);
             putNumber(node, "ecrl4j_over_ffmpeg", sampleMs / ffMs);
+            putArray(node, "ffmpeg_cpu_ms", ffCpu);
+            putArray(node, "ecrl4j_cpu_ms", smCpu);
+            putNumber(node, "ecrl4j_over_ffmpeg_cpu", median(smCpu) / median(ffCpu));
             if (peerRunner != null) {
                 putArray(node, "peer_ms", pm);
                 putNumber(node, "peer_median_ms", peerMs);
                 putNumber(node, "peer_over_ecrl4j", peerMs / sampleMs);
+                putArray(node, "peer_cpu_ms", pmCpu);
+                putNumber(node, "peer_over_ecrl4j_cpu", median(pmCpu) / median(smCpu));
                 if (peerFirst != null) {
                     node.put("peer_decoded_frames", peerFirst.decoded());
                     node.put("peer_inexact_frames", peerFirst.inexact());
@@ -406,6 +423,22 @@ public final class BenchIngestCommand implements Callable<Integer> {
             return out;
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * CPU time in ms from /proc/self/stat: this process's own (all threads; {@code children}
+     * false) or that of its waited-for children ({@code true}: the ffmpeg runs); NaN elsewhere.
+     */
+    static double cpuMs(boolean children) {
+        try {
+            String stat = Files.readString(Path.of("/proc/self/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            // fields 14-17 of proc(5) (utime, stime, cutime, cstime) are 11-14 after the name
+            long ticks = children ? Long.parseLong(f[13]) + Long.parseLong(f[14]) : Long.parseLong(f[11]) + Long.parseLong(f[12]);
+            return ticks * 10.0; // USER_HZ is 100 on Linux
+        } catch (IOException | RuntimeException e) {
+            return Double.NaN;
         }
     }
 

@@ -22,8 +22,11 @@ import java.util.List;
  * with it file by file.
  */
 public final class SamplingPeer implements AutoCloseable {
-    /** One timed sample by the peer: its wall time, the frames it took and how many it decoded. */
-    public record Result(double ms, int[] indices, long decoded, int inexact, List<String> md5, String avVersion) {}
+    /**
+     * One timed sample by the peer: its wall time, the CPU time of its process over that span, the
+     * frames it took and how many it decoded.
+     */
+    public record Result(double ms, double cpuMs, int[] indices, long decoded, int inexact, List<String> md5, String avVersion) {}
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private final Path script;
@@ -86,7 +89,7 @@ public final class SamplingPeer implements AutoCloseable {
         }
         List<String> md5 = new ArrayList<>();
         n.path("md5").forEach(m -> md5.add(m.asText()));
-        return new Result(n.get("ms").asDouble(), idx, n.path("decoded").asLong(), n.path("inexact").asInt(), md5,
+        return new Result(n.get("ms").asDouble(), n.path("cpu_ms").asDouble(Double.NaN), idx, n.path("decoded").asLong(), n.path("inexact").asInt(), md5,
                 n.path("av").asText("?"));
     }
 

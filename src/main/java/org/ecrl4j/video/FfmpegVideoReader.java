@@ -657,7 +657,8 @@ public final class FfmpegVideoReader implements VideoReader {
 
     /**
      * One demuxer and decoder over the file, with its position; used by one thread at a time. The
-     * first one of a reader finds the video stream and its rotation; the others reuse them.
+     * first one of a reader finds the video stream, its parameters and its rotation; the others
+     * reuse them (without the first's {@code avformat_find_stream_info}, which may decode frames).
      */
     private final class Decoder implements AutoCloseable {
         private AVFormatContext fmt;
@@ -695,19 +696,20 @@ public final class FfmpegVideoReader implements VideoReader {
                         "check that it is a complete video file; re-encode it with ffmpeg -i IN -c:v libx264 OUT.mp4");
             }
             fmt = ctx;
-            ret = avformat_find_stream_info(fmt, (PointerPointer<?>) null);
-            if (ret < 0) {
-                throw new VideoException(path, "cannot read the stream information (" + err(ret) + ")",
-                        "the file is damaged or truncated; re-encode or remove it");
-            }
-            int found = av_find_best_stream(fmt, AVMEDIA_TYPE_VIDEO, -1, -1, (AVCodec) null, 0);
-            if (found < 0) {
-                throw new VideoException(path, "has no video stream", "give a video file, not audio or another format");
-            }
             if (first) {
-                stream = found;
-            } else if (found != stream) {
-                throw new VideoException(path, "gives another video stream when opened again", "remux it with ffmpeg -i IN -c copy OUT.mkv");
+                // may decode a few frames to learn what the header does not state; the other
+                // decoders of the reader take the parameters found here instead
+                ret = avformat_find_stream_info(fmt, (PointerPointer<?>) null);
+                if (ret < 0) {
+                    throw new VideoException(path, "cannot read the stream information (" + err(ret) + ")",
+                            "the file is damaged or truncated; re-encode or remove it");
+                }
+                stream = av_find_best_stream(fmt, AVMEDIA_TYPE_VIDEO, -1, -1, (AVCodec) null, 0);
+                if (stream < 0) {
+                    throw new VideoException(path, "has no video stream", "give a video file, not audio or another format");
+                }
+            } else if (stream >= fmt.nb_streams()) {
+                throw new VideoException(path, "has fewer streams when opened again", "remux it with ffmpeg -i IN -c copy OUT.mkv");
             }
             for (int i = 0; i < fmt.nb_streams(); i++) {
                 if (i != stream) {
@@ -715,7 +717,7 @@ public final class FfmpegVideoReader implements VideoReader {
                 }
             }
             AVStream st = fmt.streams(stream);
-            AVCodecParameters par = st.codecpar();
+            AVCodecParameters par = first ? st.codecpar() : main.fmt.streams(stream).codecpar();
             AVCodec dec = avcodec_find_decoder(par.codec_id());
             if (dec == null || dec.isNull()) {
                 throw new VideoException(path, "no decoder for codec " + avcodec_get_name(par.codec_id()).getString(),
