@@ -470,23 +470,7 @@ public final class BenchIngestCommand implements Callable<Integer> {
     }
 
     private Path peerScript() {
-        if (peerScript != null) {
-            return peerScript;
-        }
-        Path local = Path.of("tools", "peer_sample.py");
-        if (Files.isRegularFile(local)) {
-            return local;
-        }
-        try {
-            Path jar = Path.of(BenchIngestCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            Path beside = jar.getParent().getParent().resolve("tools").resolve("peer_sample.py");
-            if (Files.isRegularFile(beside)) {
-                return beside;
-            }
-        } catch (java.net.URISyntaxException | RuntimeException e) {
-            // fall through to the default, which the peer's constructor reports as missing
-        }
-        return local;
+        return peerScript != null ? peerScript : ToolScripts.find("peer_sample.py");
     }
 
     /** A timed action in milliseconds. */
