@@ -218,23 +218,7 @@ public final class BenchExtractCommand implements Callable<Integer> {
     }
 
     private Path peerScript() {
-        if (peerScript != null) {
-            return peerScript;
-        }
-        Path local = Path.of("tools", "peer_extract.py");
-        if (Files.isRegularFile(local)) {
-            return local;
-        }
-        try {
-            Path jar = Path.of(BenchExtractCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            Path beside = jar.getParent().getParent().resolve("tools").resolve("peer_extract.py");
-            if (Files.isRegularFile(beside)) {
-                return beside;
-            }
-        } catch (java.net.URISyntaxException | RuntimeException e) {
-            // fall through to the default, which the peer's constructor reports as missing
-        }
-        return local;
+        return peerScript != null ? peerScript : ToolScripts.find("peer_extract.py");
     }
 
     private static double median(double[] v) {

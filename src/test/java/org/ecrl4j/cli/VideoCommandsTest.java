@@ -144,7 +144,48 @@ class VideoCommandsTest {
         assertTrue(o.contains("V,S,C with motion:"), o);
         List<String> lines = Files.readAllLines(csv);
         assertEquals(2, lines.size());
-        assertTrue(lines.get(1).startsWith("src/test/resources/fixtures/videos/rotated_90.mov,3,0.1,-,"), lines.get(1));
+        // video, frames, seconds, keyframes, floor, ffmpeg_ms (none here), ...
+        String[] cells = lines.get(1).split(",");
+        assertTrue(lines.get(1).startsWith("src/test/resources/fixtures/videos/rotated_90.mov,3,0.1,"), lines.get(1));
+        assertEquals("-", cells[5], lines.get(1));
+    }
+
+    /**
+     * {@code bench ingest --peer --json}: the PyAV peer samples the same frames (indices and pixels)
+     * as ecrl4j, every round of both sides is reported, and the decode floor lies between the
+     * sampled frames alone and the whole file. No timing is asserted.
+     */
+    @Test
+    void benchIngestPeerSamplesTheSameFrames(@TempDir Path dir) throws Exception {
+        org.ecrl4j.tools.PythonTools.require();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = EcrlCommandTest.run(out, err, "bench", "ingest", VIDEOS.resolve("h264_340x256_300f.mp4").toString(),
+                VIDEOS.resolve("rotated_90.mov").toString(), "--methods", "none", "--repeat", "2", "--threads", "2",
+                "--ffmpeg", dir.resolve("no-ffmpeg").toString(), "--peer", "--json");
+        assertEquals(0, code, err.toString());
+        com.fasterxml.jackson.databind.JsonNode report = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(out.toString());
+        assertEquals(2, report.get("threads").asInt());
+        assertEquals(2, report.get("files").size(), out.toString());
+        for (com.fasterxml.jackson.databind.JsonNode f : report.get("files")) {
+            String v = f.get("video").asText();
+            assertTrue(f.get("same_indices").asBoolean(), v + ": " + f);
+            assertTrue(f.get("same_pixels").asBoolean(), v + ": " + f);
+            assertEquals(2, f.get("peer_ms").size(), v);
+            assertEquals(2, f.get("ecrl4j_ms").size(), v);
+            assertTrue(f.get("peer_median_ms").asDouble() > 0, v);
+            int n = f.get("frames").asInt();
+            double floor = f.get("floor_frames").asDouble();
+            int distinct = (int) java.util.stream.StreamSupport.stream(f.get("sampled_frames").spliterator(), false)
+                    .mapToInt(com.fasterxml.jackson.databind.JsonNode::asInt).distinct().count();
+            assertTrue(floor >= distinct && floor <= n, v + ": floor " + floor + " of " + n);
+        }
+        // the H.264 fixture: 2 keyframes, so 2 sections; the floor skips its non-reference frames
+        com.fasterxml.jackson.databind.JsonNode h264 = report.get("files").get(0);
+        assertEquals(2, h264.get("ecrl4j_sections").asInt());
+        assertTrue(h264.get("floor_share").asDouble() < 0.9, h264.toString());
+        assertTrue(report.get("summary").has("peer_over_ecrl4j_geomean"), report.toString());
     }
 
     @Test
