@@ -37,6 +37,28 @@ public final class SparkOptions {
         }
     }
 
+    /**
+     * Runs {@code eval --spark} or {@code predict --spark}: the per-video predictions as the Parquet
+     * folder {@code out} (resumed when it holds the same job), and for eval the metrics.
+     */
+    ClusterJobs.ScoreSummary score(java.nio.file.Path run, boolean evaluate, List<VideoSample> samples,
+            List<String> splits, List<VideoSample> all, List<String> classes, Map<String, Object> header, int top,
+            int threads, Path out, boolean overwrite) throws java.io.IOException {
+        if (partitions != null && partitions < 1) {
+            throw new IllegalArgumentException("--partitions must be >= 1, got " + partitions);
+        }
+        if (out == null) {
+            throw new IllegalArgumentException("--spark needs --out FOLDER: the Parquet folder of the predictions");
+        }
+        ClusterJobs jobs = ClusterJobs.spark();
+        ClusterJobs.ScoreSummary s = jobs.score(new ClusterJobs.ScoreRequest(master, run, evaluate, samples, splits,
+                all, classes, header, top, threads, partitions == null ? 0 : partitions, out, overwrite, conf));
+        System.err.printf(Locale.ROOT, "wrote %s: %d videos (%d skipped: rows of status"
+                + " 'skipped' with the reason) in %d partitions (%d already written, %d computed) in %.1f s%n", out,
+                s.videos(), s.skipped(), s.partitions(), s.alreadyWritten(), s.computed(), s.seconds());
+        return s;
+    }
+
     /** Runs {@code extract --spark}: the Parquet folder {@code out}, resumed when it holds the same job. */
     int extract(List<VideoSample> samples, List<String> classes, String backbone, long seed,
             VideoFeatures.Settings settings, String saliency, int threads, Path out, boolean overwrite)

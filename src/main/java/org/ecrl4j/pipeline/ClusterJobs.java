@@ -64,6 +64,52 @@ public interface ClusterJobs {
      */
     FeatureSet readFeatures(Path folder, long maxArrayBytes) throws IOException;
 
+    /** The file in a predictions folder ({@code eval --spark}, {@code predict --spark}) that describes the job. */
+    String PREDICTIONS_JOB_FILE = "_ecrl4j_predictions.json";
+
+    /** The metrics of {@code eval --spark}, beside its predictions. */
+    String METRICS_FILE = "_metrics.json";
+
+    /**
+     * One evaluation or prediction over a corpus with a run trained on videos ({@code train --data}):
+     * per-video predictions written as Parquet, and for an evaluation the metrics aggregated by Spark.
+     *
+     * @param master as in {@link ExtractRequest}
+     * @param run the run folder (readable at the same place on every executor)
+     * @param evaluate true for {@code eval} (labels known, metrics), false for {@code predict}
+     * @param samples the videos, in annotation order (for eval: those of the evaluated splits)
+     * @param splits for eval: the evaluated splits (normalised names), in order
+     * @param all for eval: every row of the annotations (the bg-only rows give the background home
+     *     classes of the field's bias metrics)
+     * @param classes the run's classes
+     * @param header the first keys of the evaluation's JSON ({@link VideoEvaluation#resultHeader})
+     * @param top classes per video in the rows (eval: min(5, L))
+     * @param threads libtorch threads per task ({@code spark.task.cpus})
+     * @param partitions the number of partitions (0: about 4 per core of the cluster)
+     * @param out the Parquet folder of the predictions
+     * @param overwrite replace a predictions folder of another job
+     * @param conf further Spark settings
+     */
+    record ScoreRequest(String master, Path run, boolean evaluate, List<VideoSample> samples, List<String> splits,
+            List<VideoSample> all, List<String> classes, Map<String, Object> header, int top, int threads,
+            int partitions, Path out, boolean overwrite, Map<String, String> conf) {}
+
+    /**
+     * What an evaluation or prediction did.
+     *
+     * @param metrics for eval: the JSON of {@code eval --data} (per split Acc@1, Acc@5, mean class
+     *     accuracy, confusion, skipped; the bias metrics where the splits allow), computed by Spark
+     *     from the rows; null for predict
+     * @param videos the videos of the job (all partitions)
+     * @param skipped those skipped (rows of status {@code skipped})
+     * @param skippedVideos PATH: REASON of each skipped video
+     */
+    record ScoreSummary(Map<String, Object> metrics, int partitions, int alreadyWritten, int computed, long videos,
+            long skipped, List<String> skippedVideos, double seconds) {}
+
+    /** Runs an evaluation or prediction; resumes one whose folder holds the same job. */
+    ScoreSummary score(ScoreRequest request) throws IOException;
+
     /** The Spark implementation's class (built only with Spark; named here, not imported). */
     String SPARK_JOBS = ClusterJobs.class.getPackageName().replace(".pipeline", ".spark") + ".SparkJobs";
 

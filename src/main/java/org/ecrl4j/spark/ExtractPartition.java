@@ -18,13 +18,10 @@ import org.ecrl4j.saliency.SaliencyMethods;
  * libtorch). A video that fails becomes a row of status {@code skipped} with the reason; it never
  * fails the task.
  */
-final class ExtractPartition implements Function<ArrayList<SparkJobs.Item>, ExtractPartition.Summary> {
+final class ExtractPartition implements Function<ArrayList<SparkJobs.Item>, PartSummary> {
     private static final long serialVersionUID = 1L;
     private final SparkJobs.Spec spec;
     private final String out;
-
-    /** What a task did: its partition, the videos it extracted, and those it skipped (PATH: REASON). */
-    record Summary(int part, int ok, ArrayList<String> skipped) implements java.io.Serializable {}
 
     ExtractPartition(SparkJobs.Spec spec, String out) {
         this.spec = spec;
@@ -32,7 +29,7 @@ final class ExtractPartition implements Function<ArrayList<SparkJobs.Item>, Extr
     }
 
     @Override
-    public Summary call(ArrayList<SparkJobs.Item> items) throws java.io.IOException {
+    public PartSummary call(ArrayList<SparkJobs.Item> items) throws java.io.IOException {
         ExecutorEncoders.Loaded loaded = ExecutorEncoders.get(spec);
         VideoFeatures.Settings settings = spec.settings();
         List<VideoSample> samples = new ArrayList<>(items.size());
@@ -72,6 +69,6 @@ final class ExtractPartition implements Function<ArrayList<SparkJobs.Item>, Extr
             }
         }
         PartitionFiles.write(out, part, rows);
-        return new Summary(part, rows.size() - skipped.size(), skipped);
+        return new PartSummary(part, rows.size() - skipped.size(), skipped);
     }
 }
