@@ -110,6 +110,13 @@ public interface ClusterJobs {
     /** Runs an evaluation or prediction; resumes one whose folder holds the same job. */
     ScoreSummary score(ScoreRequest request) throws IOException;
 
+    /**
+     * Starts a Spark session and keeps it up until closed: the jobs run meanwhile use it instead of
+     * starting and stopping their own (for {@code bench extract --spark}, which times jobs with the
+     * session already up and the session's start apart).
+     */
+    AutoCloseable session(String master, int threads, Map<String, String> conf);
+
     /** The Spark implementation's class (built only with Spark; named here, not imported). */
     String SPARK_JOBS = ClusterJobs.class.getPackageName().replace(".pipeline", ".spark") + ".SparkJobs";
 

@@ -14,8 +14,8 @@ import org.ecrl4j.saliency.SaliencyMethods;
 
 /**
  * One Spark task, writing its partition's Parquet file ({@link PartitionFiles}): the videos of one partition through the single-process pipeline ({@link
- * VideoFeatures#of} over {@link DatasetMapper}, one decoding thread; the task's cores go to
- * libtorch). A video that fails becomes a row of status {@code skipped} with the reason; it never
+ * VideoFeatures#of} over {@link DatasetMapper}, as many decoding threads as the task has
+ * cores, {@code spark.task.cpus}, which libtorch uses too). A video that fails becomes a row of status {@code skipped} with the reason; it never
  * fails the task.
  */
 final class ExtractPartition implements Function<ArrayList<SparkJobs.Item>, PartSummary> {
@@ -38,7 +38,7 @@ final class ExtractPartition implements Function<ArrayList<SparkJobs.Item>, Part
         }
         int part = items.get(0).part();
         DatasetMapper.Result<VideoFeatures.Streams> r = DatasetMapper.map(samples,
-                new DatasetMapper.Options(1, "partition " + part + ": extracted", 4, Integer.MAX_VALUE,
+                new DatasetMapper.Options(spec.threads(), "partition " + part + ": extracted", 4, Integer.MAX_VALUE,
                         DatasetMapper.Shard.ALL),
                 () -> SaliencyMethods.create(spec.saliency()), SaliencyMethod::close, (s, k, method) -> {
                     SparkJobs.Item it = items.get(k);

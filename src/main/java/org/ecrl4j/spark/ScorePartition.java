@@ -15,7 +15,7 @@ import org.ecrl4j.pipeline.VideoEvaluation;
 
 /**
  * One Spark task of {@code eval --spark} or {@code predict --spark}: the videos of one partition
- * through the run's own pipeline and head ({@link VideoEvaluation#score}, one decoding thread),
+ * through the run's own pipeline and head ({@link VideoEvaluation#score}, as many decoding threads as the task has cores),
  * written as the partition's Parquet file of predictions ({@link PredictionRows}). A video that
  * fails is a row of status {@code skipped} with the reason; it never fails the task.
  */
@@ -27,7 +27,7 @@ final class ScorePartition implements Function<ArrayList<SparkJobs.Item>, PartSu
      * predict the static versions of the bg-shift videos (the field's bias metrics), and the classes.
      */
     record Spec(String run, String runSha256, boolean evaluate, int top, boolean staticVersions,
-            ArrayList<String> classes) implements Serializable {}
+            ArrayList<String> classes, int threads) implements Serializable {}
 
     private final Spec spec;
     private final String out;
@@ -48,7 +48,7 @@ final class ScorePartition implements Function<ArrayList<SparkJobs.Item>, PartSu
             samples.add(spec.evaluate() ? s : new VideoSample(s.path(), spec.classes().get(0), "", s.segment(), Map.of()));
         }
         String prefix = "partition " + part + ": ";
-        VideoEvaluation.Scores scores = ev.score(samples, false, 1, line -> System.err.println(prefix + line));
+        VideoEvaluation.Scores scores = ev.score(samples, false, spec.threads(), line -> System.err.println(prefix + line));
         Map<Path, String> reasons = new HashMap<>();
         for (DatasetMapper.Failure f : scores.failures()) {
             reasons.put(f.video(), f.reason());
@@ -64,7 +64,7 @@ final class ScorePartition implements Function<ArrayList<SparkJobs.Item>, PartSu
                 }
             }
             if (!shifted.isEmpty()) {
-                VideoEvaluation.Scores still = ev.score(shifted.stream().map(samples::get).toList(), true, 1,
+                VideoEvaluation.Scores still = ev.score(shifted.stream().map(samples::get).toList(), true, spec.threads(),
                         line -> System.err.println(prefix + "static versions: " + line));
                 for (int j = 0; j < shifted.size(); j++) {
                     float[] z = still.logits().get(j);

@@ -29,6 +29,11 @@ final class Sessions {
      * {@code master}.
      */
     static SparkSession open(String master, String app, int threads, Map<String, String> conf) {
+        synchronized (Sessions.class) {
+            if (held != null && !held.sparkContext().isStopped()) {
+                return held;
+            }
+        }
         SparkSession.Builder b = SparkSession.builder().appName(app);
         boolean submitted = System.getProperty("spark.master") != null;
         String m = submitted ? System.getProperty("spark.master") : master;
@@ -66,8 +71,33 @@ final class Sessions {
         return s;
     }
 
+    /** The session kept up by {@link #hold} (null: none). */
+    private static SparkSession held;
+
+    /** Keeps {@code s} up: {@link #open} returns it and {@link #close} leaves it, until {@link #release}. */
+    static synchronized void hold(SparkSession s) {
+        held = s;
+    }
+
+    /** Ends {@link #hold} and stops the session. */
+    static void release() {
+        SparkSession s;
+        synchronized (Sessions.class) {
+            s = held;
+            held = null;
+        }
+        if (s != null) {
+            close(s);
+        }
+    }
+
     /** Stops a session that ecrl4j started (not the one of spark-submit, which stops it itself). */
     static void close(SparkSession s) {
+        synchronized (Sessions.class) {
+            if (s == held) {
+                return;
+            }
+        }
         if (System.getProperty("spark.master") == null) {
             s.stop();
         }

@@ -200,7 +200,8 @@ public final class SparkJobs implements ClusterJobs {
                 SparkSession spark = Sessions.open(r.master(), "ecrl4j " + command, r.threads(), r.conf());
                 try {
                     ScorePartition.Spec spec = new ScorePartition.Spec(r.run().toAbsolutePath().normalize().toString(),
-                            runSha, r.evaluate(), r.top(), staticVersions, new ArrayList<>(r.classes()));
+                            runSha, r.evaluate(), r.top(), staticVersions, new ArrayList<>(r.classes()),
+                            Math.max(1, r.threads()));
                     JobRun run = runPartitions(spark, out, PREDICTIONS_JOB_FILE, job, PredictionRows.SPARK_SCHEMA, same,
                             r.partitions(), r.threads(), samples, r.classes(),
                             new ScorePartition(spec, out.toUri().toString()));
@@ -228,6 +229,12 @@ public final class SparkJobs implements ClusterJobs {
         } catch (Exception e) {
             throw new IllegalStateException(e.getMessage(), e);
         }
+    }
+
+    @Override
+    public AutoCloseable session(String master, int threads, Map<String, String> conf) {
+        Sessions.hold(Sessions.open(master, "ecrl4j", threads, conf));
+        return Sessions::release;
     }
 
     /** The files of a run folder that make its predictions (not the eval results written into it). */
@@ -454,13 +461,13 @@ public final class SparkJobs implements ClusterJobs {
 
     /** What a task needs to rebuild the pipeline on an executor. */
     record Spec(String backbone, long seed, int frames, int size, int backgroundThreshold, int foregroundThreshold,
-            String crop, boolean foregroundMask, int fallbackBorder, String saliency, ArrayList<String> classes)
-            implements Serializable {
+            String crop, boolean foregroundMask, int fallbackBorder, String saliency, ArrayList<String> classes,
+            int threads) implements Serializable {
         static Spec of(ExtractRequest r) {
             var s = r.settings().split();
             return new Spec(r.backbone(), r.seed(), r.settings().frames(), r.settings().size(),
                     s.backgroundThreshold(), s.foregroundThreshold(), s.crop().name(), s.foregroundMask(),
-                    s.fallbackBorder(), r.saliency(), new ArrayList<>(r.classes()));
+                    s.fallbackBorder(), r.saliency(), new ArrayList<>(r.classes()), Math.max(1, r.threads()));
         }
 
         org.ecrl4j.pipeline.VideoFeatures.Settings settings() {

@@ -122,6 +122,12 @@ class SparkScoringTest {
             count += split.get("count").asInt();
         }
         assertEquals(count, ok);
+        // the static versions of the bg-shift videos (the contrasted accuracy), and only of those
+        for (Row x : rows.values()) {
+            boolean shifted = x.getString(x.fieldIndex("status")).equals("ok")
+                    && x.getString(x.fieldIndex("split")).equals("bg-shift");
+            assertEquals(shifted, x.getInt(x.fieldIndex("static_prediction")) >= 0, x.toString());
+        }
     }
 
     /**
