@@ -144,7 +144,7 @@ public final class EvalCommand implements Callable<Integer> {
         java.util.List<org.ecrl4j.data.VideoSample> samples = all.stream()
                 .filter(s -> wanted.contains(org.ecrl4j.data.DatasetReaders.normalizeSplit(s.split()))).toList();
         Map<String, Object> header = org.ecrl4j.pipeline.VideoEvaluation.resultHeader(run, config.head().name(), data, v);
-        org.ecrl4j.pipeline.ClusterJobs.ScoreSummary s = spark.score(run, true, samples, wanted, all, classes, header,
+        org.ecrl4j.pipeline.ClusterJobs.ScoreSummary s = spark.score(SparkOptions.baseOf(data), run, true, samples, wanted, all, classes, header,
                 Math.min(5, classes.size()), threads.threads, out, overwrite);
         Map<String, Object> result = new LinkedHashMap<>(s.metrics());
         result.put("predictions", out.toAbsolutePath().toString());

@@ -137,7 +137,8 @@ public final class PredictCommand implements Callable<Integer> {
                 samples.add(new org.ecrl4j.data.VideoSample(v.toAbsolutePath().normalize(), "", "", null, Map.of()));
             }
         }
-        org.ecrl4j.pipeline.ClusterJobs.ScoreSummary s = spark.score(run, false, samples, List.of(), List.of(),
+        org.ecrl4j.pipeline.ClusterJobs.ScoreSummary s = spark.score(data != null ? SparkOptions.baseOf(data) : Path.of("").toAbsolutePath(), run, false,
+                samples, List.of(), List.of(),
                 config.classes(), Map.of(), top, threads.threads, out, overwrite);
         if (json) {
             Map<String, Object> o = new LinkedHashMap<>();

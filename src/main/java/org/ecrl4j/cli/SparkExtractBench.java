@@ -65,7 +65,7 @@ final class SparkExtractBench {
                 err.flush();
                 ClusterJobs.ExtractRequest request = new ClusterJobs.ExtractRequest(master, samples, classes, backbone,
                         seed, settings, saliency, threads, partitions == null ? 0 : partitions,
-                        work.resolve("features"), true, conf);
+                        work.resolve("features"), true, conf, null);
                 Runnable singleRound = () -> {
                     VideoFeatures.Result r = VideoFeatures.extractAll(samples, classes, encoders, manager, saliency,
                             settings, workers, line -> { });

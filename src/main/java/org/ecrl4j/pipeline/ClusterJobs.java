@@ -35,10 +35,33 @@ public interface ClusterJobs {
      * @param out the Parquet folder
      * @param overwrite replace an extraction folder with other settings
      * @param conf further Spark settings
+     * @param remote where the executors read the videos through Hadoop's FileSystem (null: at their paths)
      */
     record ExtractRequest(String master, List<VideoSample> samples, List<String> classes, String backbone, long seed,
             VideoFeatures.Settings settings, String saliency, int threads, int partitions, Path out, boolean overwrite,
-            Map<String, String> conf) {}
+            Map<String, String> conf, RemoteVideos remote) {}
+
+    /**
+     * Videos read through Hadoop's FileSystem ({@code hdfs://}, {@code s3a://}, {@code file://}, any
+     * scheme the cluster's Hadoop configuration knows): each video at {@code root} + its path
+     * relative to {@code base} (the folder of the annotation file). An executor copies a video of a
+     * remote file system to a local temporary file for the decoder and deletes it after.
+     */
+    record RemoteVideos(Path base, String root) {
+        /** The URI of the video at {@code path} (inside {@code base}). */
+        public String uri(Path path) {
+            Path rel = base.toAbsolutePath().normalize().relativize(path.toAbsolutePath().normalize());
+            if (rel.startsWith("..")) {
+                throw new IllegalArgumentException(path + " is not inside " + base + ", which --video-root " + root
+                        + " stands for");
+            }
+            StringBuilder uri = new StringBuilder(root.replaceAll("/+$", ""));
+            for (Path part : rel) {
+                uri.append('/').append(part);
+            }
+            return uri.toString();
+        }
+    }
 
     /**
      * What an extraction did.
@@ -89,10 +112,11 @@ public interface ClusterJobs {
      * @param out the Parquet folder of the predictions
      * @param overwrite replace a predictions folder of another job
      * @param conf further Spark settings
+     * @param remote where the executors read the videos through Hadoop's FileSystem (null: at their paths)
      */
     record ScoreRequest(String master, Path run, boolean evaluate, List<VideoSample> samples, List<String> splits,
             List<VideoSample> all, List<String> classes, Map<String, Object> header, int top, int threads,
-            int partitions, Path out, boolean overwrite, Map<String, String> conf) {}
+            int partitions, Path out, boolean overwrite, Map<String, String> conf, RemoteVideos remote) {}
 
     /**
      * What an evaluation or prediction did.

@@ -34,7 +34,7 @@ final class ExtractPartition implements Function<ArrayList<SparkJobs.Item>, Part
         VideoFeatures.Settings settings = spec.settings();
         List<VideoSample> samples = new ArrayList<>(items.size());
         for (SparkJobs.Item it : items) {
-            samples.add(it.sample());
+            samples.add(it.sample(Path.of(it.path())));
         }
         int part = items.get(0).part();
         DatasetMapper.Result<VideoFeatures.Streams> r = DatasetMapper.map(samples,
@@ -47,7 +47,16 @@ final class ExtractPartition implements Function<ArrayList<SparkJobs.Item>, Part
                                 it.label()) + " is not one of the " + spec.classes().size() + " classes "
                                 + spec.classes());
                     }
-                    return VideoFeatures.of(s, loaded.encoders(), loaded.manager(), method, settings);
+                    try (VideoFiles.Local local = VideoFiles.fetch(it)) {
+                        try {
+                            return VideoFeatures.of(it.sample(local.file()), loaded.encoders(), loaded.manager(), method,
+                                    settings);
+                        } catch (RuntimeException e) {
+                            throw new IllegalStateException(local.named(e.getMessage(), it.path()), e);
+                        }
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e.getMessage(), e);
+                    }
                 }, System.err::println);
         Map<Path, String> reasons = new HashMap<>();
         for (DatasetMapper.Failure f : r.failures()) {

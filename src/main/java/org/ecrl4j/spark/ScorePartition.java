@@ -40,16 +40,47 @@ final class ScorePartition implements Function<ArrayList<SparkJobs.Item>, PartSu
     @Override
     public PartSummary call(ArrayList<SparkJobs.Item> items) throws java.io.IOException {
         VideoEvaluation ev = ExecutorRuns.get(spec.run(), spec.runSha256());
-        int part = items.get(0).part();
         List<VideoSample> samples = new ArrayList<>(items.size());
-        for (SparkJobs.Item it : items) {
-            VideoSample s = it.sample();
-            // predict: the label is unknown; the pipeline needs one of the classes
-            samples.add(spec.evaluate() ? s : new VideoSample(s.path(), spec.classes().get(0), "", s.segment(), Map.of()));
-        }
-        String prefix = "partition " + part + ": ";
-        VideoEvaluation.Scores scores = ev.score(samples, false, spec.threads(), line -> System.err.println(prefix + line));
+        List<VideoFiles.Local> locals = new ArrayList<>(items.size());
         Map<Path, String> reasons = new HashMap<>();
+        try {
+            for (SparkJobs.Item it : items) {
+                VideoFiles.Local local;
+                try {
+                    local = VideoFiles.fetch(it); // a remote video: its local copy, deleted below
+                } catch (java.io.IOException e) {
+                    local = new VideoFiles.Local(Path.of(it.path()), false);
+                    reasons.put(local.file(), e.getMessage());
+                }
+                locals.add(local);
+                VideoSample s = it.sample(local.file());
+                // predict: the label is unknown; the pipeline needs one of the classes
+                samples.add(spec.evaluate() ? s : new VideoSample(s.path(), spec.classes().get(0), "", s.segment(),
+                        Map.of()));
+            }
+            return score(items, samples, locals, reasons, ev);
+        } finally {
+            locals.forEach(VideoFiles.Local::close);
+        }
+    }
+
+    private PartSummary score(List<SparkJobs.Item> items, List<VideoSample> samples, List<VideoFiles.Local> locals,
+            Map<Path, String> unreadable, VideoEvaluation ev) throws java.io.IOException {
+        int part = items.get(0).part();
+        String prefix = "partition " + part + ": ";
+        List<VideoSample> readable = new ArrayList<>();
+        for (VideoSample s : samples) {
+            if (!unreadable.containsKey(s.path())) {
+                readable.add(s);
+            }
+        }
+        VideoEvaluation.Scores found = ev.score(readable, false, spec.threads(), line -> System.err.println(prefix + line));
+        List<float[]> logits = new ArrayList<>(samples.size());
+        for (int k = 0, j = 0; k < samples.size(); k++) {
+            logits.add(unreadable.containsKey(samples.get(k).path()) ? null : found.logits().get(j++));
+        }
+        VideoEvaluation.Scores scores = new VideoEvaluation.Scores(logits, found.failures());
+        Map<Path, String> reasons = new HashMap<>(unreadable);
         for (DatasetMapper.Failure f : scores.failures()) {
             reasons.put(f.video(), f.reason());
         }
@@ -80,7 +111,7 @@ final class ScorePartition implements Function<ArrayList<SparkJobs.Item>, PartSu
             String label = spec.evaluate() ? it.label() : null;
             int y = spec.evaluate() ? it.labelIndex() : -1;
             if (z == null) {
-                String reason = reasons.getOrDefault(samples.get(k).path(), "failed");
+                String reason = locals.get(k).named(reasons.getOrDefault(samples.get(k).path(), "failed"), it.path());
                 rows.add(new PredictionRows.Row(part, it.position(), it.path(), label, y, it.split(), Rows.SKIPPED,
                         reason, -1, -1, null, null, null, null, -1));
                 skipped.add(it.path() + ": " + reason);

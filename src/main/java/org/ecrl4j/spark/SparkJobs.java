@@ -72,7 +72,7 @@ public final class SparkJobs implements ClusterJobs {
                 try {
                     Spec spec = Spec.of(r);
                     JobRun run = runPartitions(spark, out, JOB_FILE, job, Rows.SCHEMA, same, r.partitions(), r.threads(),
-                            r.samples(), r.classes(), new ExtractPartition(spec, out.toUri().toString()));
+                            r.samples(), r.classes(), r.remote(), new ExtractPartition(spec, out.toUri().toString()));
                     return new ExtractSummary(run.partitions(), run.alreadyWritten(), run.computed(),
                             run.ok() + run.skipped().size(), run.skipped().size(), (System.nanoTime() - start) / 1e9);
                 } finally {
@@ -119,7 +119,7 @@ public final class SparkJobs implements ClusterJobs {
      */
     private static JobRun runPartitions(SparkSession spark, Path out, String jobFile, JsonNode job,
             org.apache.spark.sql.types.StructType schema, boolean resuming, int requested, int threads,
-            List<VideoSample> samples, List<String> classes,
+            List<VideoSample> samples, List<String> classes, RemoteVideos remote,
             org.apache.spark.api.java.function.Function<ArrayList<Item>, PartSummary> task) throws IOException {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         int partitions;
@@ -142,7 +142,8 @@ public final class SparkJobs implements ClusterJobs {
         for (int i = 0; i < samples.size(); i++) {
             int part = i % partitions;
             if (!done.contains(part)) {
-                byPart.computeIfAbsent(part, k -> new ArrayList<>()).add(Item.of(samples.get(i), i, part, classes));
+                byPart.computeIfAbsent(part, k -> new ArrayList<>()).add(Item.of(samples.get(i), i, part, classes,
+                        remote));
             }
         }
         List<ArrayList<Item>> todo = new ArrayList<>(byPart.values());
@@ -203,7 +204,7 @@ public final class SparkJobs implements ClusterJobs {
                             runSha, r.evaluate(), r.top(), staticVersions, new ArrayList<>(r.classes()),
                             Math.max(1, r.threads()));
                     JobRun run = runPartitions(spark, out, PREDICTIONS_JOB_FILE, job, PredictionRows.SPARK_SCHEMA, same,
-                            r.partitions(), r.threads(), samples, r.classes(),
+                            r.partitions(), r.threads(), samples, r.classes(), r.remote(),
                             new ScorePartition(spec, out.toUri().toString()));
                     Dataset<Row> rows = spark.read().schema(PredictionRows.SPARK_SCHEMA).parquet(out.toUri().toString());
                     List<String> skipped = new ArrayList<>();
@@ -444,13 +445,21 @@ public final class SparkJobs implements ClusterJobs {
     }
 
     /** One video as the driver hands it to a task: no bytes, only where it is. */
-    record Item(int position, int part, String path, String label, int labelIndex, String split, double segmentStart,
-            double segmentEnd) implements Serializable {
-        static Item of(VideoSample s, int position, int part, List<String> classes) {
-            return new Item(position, part, s.path().toAbsolutePath().toString(), s.label(),
+    record Item(int position, int part, String path, boolean remote, String label, int labelIndex, String split,
+            double segmentStart, double segmentEnd) implements Serializable {
+        /** The item of {@code s}; {@code remote} non-null: its path is the URI there. */
+        static Item of(VideoSample s, int position, int part, List<String> classes, RemoteVideos remote) {
+            return new Item(position, part, remote == null ? s.path().toAbsolutePath().toString()
+                    : remote.uri(s.path()), remote != null, s.label(),
                     org.ecrl4j.data.DatasetReaders.classIndex(s.label(), classes), s.split(),
                     s.segment() == null ? -1 : s.segment().startSeconds(),
                     s.segment() == null ? -1 : s.segment().endSeconds());
+        }
+
+        /** The video read from {@code file} (its local copy). */
+        VideoSample sample(Path file) {
+            return new VideoSample(file, label, split,
+                    segmentStart < 0 ? null : new VideoSample.Segment(segmentStart, segmentEnd), Map.of());
         }
 
         VideoSample sample() {
