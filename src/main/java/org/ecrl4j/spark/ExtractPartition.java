@@ -30,7 +30,9 @@ final class ExtractPartition implements Function<ArrayList<SparkJobs.Item>, Part
 
     @Override
     public PartSummary call(ArrayList<SparkJobs.Item> items) throws java.io.IOException {
+        long t0 = System.nanoTime();
         ExecutorEncoders.Loaded loaded = ExecutorEncoders.get(spec);
+        long t1 = System.nanoTime();
         VideoFeatures.Settings settings = spec.settings();
         List<VideoSample> samples = new ArrayList<>(items.size());
         for (SparkJobs.Item it : items) {
@@ -77,7 +79,11 @@ final class ExtractPartition implements Function<ArrayList<SparkJobs.Item>, Part
                 skipped.add(it.path() + ": " + reason);
             }
         }
+        long t2 = System.nanoTime();
         PartitionFiles.write(out, part, rows);
+        System.err.printf(java.util.Locale.ROOT, "partition %d: %d videos in %.1f s (backbone %.1f s, videos %.1f s,"
+                + " Parquet %.1f s)%n", part, rows.size(), (System.nanoTime() - t0) / 1e9, (t1 - t0) / 1e9,
+                (t2 - t1) / 1e9, (System.nanoTime() - t2) / 1e9);
         return new PartSummary(part, rows.size() - skipped.size(), skipped);
     }
 }

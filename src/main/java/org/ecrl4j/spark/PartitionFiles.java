@@ -30,16 +30,8 @@ final class PartitionFiles {
     private static final Pattern NAME = Pattern.compile("part-(\\d{5,})\\.parquet");
 
     /** {@link Rows#SCHEMA} in Parquet's terms (lists in the standard three-level layout). */
-    static final MessageType SCHEMA = MessageTypeParser.parseMessageType("""
-            message ecrl4j_features {
-              required int32 part;
-              required int32 position;
-              required binary path (STRING);
-              optional binary label (STRING);
-              required int32 label_index;
-              optional binary split (STRING);
-              required binary status (STRING);
-              optional binary reason (STRING);
+    static final MessageType SCHEMA = MessageTypeParser.parseMessageType("message ecrl4j_features {\n"
+            + Rows.PARQUET_KEYS + """
               required int32 frames;
               required int32 width;
               optional group video (LIST) { repeated group list { required float element; } }
@@ -60,20 +52,8 @@ final class PartitionFiles {
     /** Writes the feature rows of partition {@code part} into {@code dir}, committing by a rename. */
     static void write(String dir, int part, List<Row> rows) throws IOException {
         write(dir, part, SCHEMA, rows, (g, r) -> {
-            g.add("part", r.part());
-            g.add("position", r.position());
-            g.add("path", r.path());
-            if (r.label() != null) {
-                g.add("label", r.label());
-            }
-            g.add("label_index", r.labelIndex());
-            if (r.split() != null) {
-                g.add("split", r.split());
-            }
-            g.add("status", r.status());
-            if (r.reason() != null) {
-                g.add("reason", r.reason());
-            }
+            Rows.fillKeys(g, r.part(), r.position(), r.path(), r.label(), r.labelIndex(), r.split(), r.status(),
+                    r.reason());
             g.add("frames", r.frames());
             g.add("width", r.width());
             addFloats(g, Rows.VIDEO, r.video());

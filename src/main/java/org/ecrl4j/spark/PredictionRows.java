@@ -31,16 +31,8 @@ import org.apache.spark.sql.types.StructType;
  * </pre>
  */
 final class PredictionRows {
-    static final MessageType SCHEMA = MessageTypeParser.parseMessageType("""
-            message ecrl4j_predictions {
-              required int32 part;
-              required int32 position;
-              required binary path (STRING);
-              optional binary label (STRING);
-              required int32 label_index;
-              optional binary split (STRING);
-              required binary status (STRING);
-              optional binary reason (STRING);
+    static final MessageType SCHEMA = MessageTypeParser.parseMessageType("message ecrl4j_predictions {\n"
+            + Rows.PARQUET_KEYS + """
               required int32 prediction;
               required int32 truth_rank;
               optional group top_classes (LIST) { repeated group list { required binary element (STRING); } }
@@ -50,15 +42,7 @@ final class PredictionRows {
               required int32 static_prediction;
             }""");
 
-    static final StructType SPARK_SCHEMA = new StructType()
-            .add("part", DataTypes.IntegerType, false)
-            .add("position", DataTypes.IntegerType, false)
-            .add("path", DataTypes.StringType, false)
-            .add("label", DataTypes.StringType, true)
-            .add("label_index", DataTypes.IntegerType, false)
-            .add("split", DataTypes.StringType, true)
-            .add("status", DataTypes.StringType, false)
-            .add("reason", DataTypes.StringType, true)
+    static final StructType SPARK_SCHEMA = Rows.KEYS
             .add("prediction", DataTypes.IntegerType, false)
             .add("truth_rank", DataTypes.IntegerType, false)
             .add("top_classes", DataTypes.createArrayType(DataTypes.StringType, false), true)
@@ -75,20 +59,7 @@ final class PredictionRows {
     private PredictionRows() {}
 
     static void fill(Group g, Row r) {
-        g.add("part", r.part());
-        g.add("position", r.position());
-        g.add("path", r.path());
-        if (r.label() != null) {
-            g.add("label", r.label());
-        }
-        g.add("label_index", r.labelIndex());
-        if (r.split() != null) {
-            g.add("split", r.split());
-        }
-        g.add("status", r.status());
-        if (r.reason() != null) {
-            g.add("reason", r.reason());
-        }
+        Rows.fillKeys(g, r.part(), r.position(), r.path(), r.label(), r.labelIndex(), r.split(), r.status(), r.reason());
         g.add("prediction", r.prediction());
         g.add("truth_rank", r.truthRank());
         if (r.logits() != null) {

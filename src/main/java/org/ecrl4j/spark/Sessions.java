@@ -55,8 +55,12 @@ final class Sessions {
         b.config("spark.executor.extraJavaOptions", "-Dai.djl.offline=true -Dai.djl.pytorch.num_threads=" + threads
                 + " -Dai.djl.pytorch.num_interop_threads=1");
         b.config("spark.ui.showConsoleProgress", "false");
-        if (LOCAL_READER.equals(master)) {
+        if (local.matches() && !submitted) {
+            // This JVM is the whole cluster: no web UI (Jetty's start costs a second) unless asked for,
+            // and the loopback address (no host name lookup).
             b.config("spark.ui.enabled", "false");
+            b.config("spark.driver.host", "127.0.0.1");
+            b.config("spark.driver.bindAddress", "127.0.0.1");
         }
         if (!submitted && !local.matches() && !conf.containsKey("spark.jars")
                 && !conf.containsKey("spark.executor.extraClassPath")) {
@@ -69,6 +73,49 @@ final class Sessions {
         SparkSession s = b.getOrCreate();
         s.sparkContext().setLogLevel("WARN");
         return s;
+    }
+
+    /** What a local-mode job loads into this JVM before its first task can run. */
+    interface Load {
+        void run() throws Exception;
+    }
+
+    /**
+     * In local mode (this JVM is the executor): loads the backbone or run ({@code load}) and the
+     * classes of the Parquet writer in a background thread while the session starts, instead of in
+     * the first task after it (both take seconds). Returns null elsewhere (a cluster's executors
+     * load them themselves). A failure is left to the task, which loads again and reports it.
+     */
+    static Thread preload(String master, Load load) {
+        String m = System.getProperty("spark.master") != null ? System.getProperty("spark.master") : master;
+        if (m == null || !m.startsWith("local")) {
+            return null;
+        }
+        Thread t = new Thread(() -> {
+            try {
+                load.run();
+                // the first Parquet file of a JVM costs a second or two (Hadoop's file system, the writer,
+                // Snappy): an empty one, written to a temporary folder and deleted
+                Path dir = Files.createTempDirectory("ecrl4j-warm-up");
+                try {
+                    PartitionFiles.write(dir.toUri().toString(), 0, List.of());
+                } finally {
+                    SparkJobs.deleteTree(dir);
+                }
+            } catch (Exception | LinkageError e) {
+                // the first task loads again and reports it
+            }
+        }, "ecrl4j-preload");
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    /** Waits for {@link #preload} (so its time is not hidden in the first tasks' figures). */
+    static void join(Thread preload) throws InterruptedException {
+        if (preload != null) {
+            preload.join();
+        }
     }
 
     /** The session kept up by {@link #hold} (null: none). */

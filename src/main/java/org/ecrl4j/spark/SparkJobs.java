@@ -66,19 +66,29 @@ public final class SparkJobs implements ClusterJobs {
         JsonNode job = JSON.readTree(JSON.writeValueAsString(describe(r))); // as read back from the file
         boolean same = sameJob(out, JOB_FILE, job, r.partitions(), r.overwrite(), "an extraction");
         OutputFolder folder = OutputFolder.open(out, COMMAND, r.overwrite() && !same, same, true);
+        return inFolder(folder, () -> {
+            Spec spec = Spec.of(r);
+            Thread preload = Sessions.preload(r.master(), () -> ExecutorEncoders.get(spec));
+            SparkSession spark = Sessions.open(r.master(), "ecrl4j extract", r.threads(), r.conf());
+            try {
+                System.err.printf(Locale.ROOT, "spark session up in %.1f s%n", (System.nanoTime() - start) / 1e9);
+                Sessions.join(preload);
+                JobRun run = runPartitions(spark, out, JOB_FILE, job, Rows.SCHEMA, same, r.partitions(), r.threads(),
+                        r.samples(), r.classes(), r.remote(), new ExtractPartition(spec, out.toUri().toString()));
+                return new ExtractSummary(run.partitions(), run.alreadyWritten(), run.computed(),
+                        run.ok() + run.skipped().size(), run.skipped().size(), (System.nanoTime() - start) / 1e9);
+            } finally {
+                Sessions.close(spark);
+            }
+        });
+    }
+
+    /**
+     * Runs {@code job} in {@code folder}; a failure keeps the partitions written (for the rerun).
+     */
+    private static <T> T inFolder(OutputFolder folder, java.util.concurrent.Callable<T> job) throws IOException {
         try {
-            return folder.run(() -> {
-                SparkSession spark = Sessions.open(r.master(), "ecrl4j extract", r.threads(), r.conf());
-                try {
-                    Spec spec = Spec.of(r);
-                    JobRun run = runPartitions(spark, out, JOB_FILE, job, Rows.SCHEMA, same, r.partitions(), r.threads(),
-                            r.samples(), r.classes(), r.remote(), new ExtractPartition(spec, out.toUri().toString()));
-                    return new ExtractSummary(run.partitions(), run.alreadyWritten(), run.computed(),
-                            run.ok() + run.skipped().size(), run.skipped().size(), (System.nanoTime() - start) / 1e9);
-                } finally {
-                    Sessions.close(spark);
-                }
-            }, SparkJobs::hasParquet);
+            return folder.run(job, SparkJobs::hasParquet);
         } catch (IOException | RuntimeException e) {
             throw e;
         } catch (Exception e) {
@@ -152,11 +162,16 @@ public final class SparkJobs implements ClusterJobs {
                 spark.sparkContext().master(), threads, done.size(), todo.size());
         long ok = 0;
         List<String> skipped = new ArrayList<>();
+        long jobStart = System.nanoTime();
         if (!todo.isEmpty()) {
             for (PartSummary s : jsc.parallelize(todo, todo.size()).map(task).collect()) {
                 ok += s.ok();
                 skipped.addAll(s.skipped());
             }
+        }
+        if (!todo.isEmpty()) {
+            System.err.printf(Locale.ROOT, "%d partitions computed in %.1f s%n", todo.size(),
+                    (System.nanoTime() - jobStart) / 1e9);
         }
         for (String line : skipped) {
             System.err.println("skipped " + line);
@@ -196,40 +211,36 @@ public final class SparkJobs implements ClusterJobs {
         boolean same = sameJob(out, PREDICTIONS_JOB_FILE, job, r.partitions(), r.overwrite(), "a predictions job");
         OutputFolder folder = OutputFolder.open(out, command, r.overwrite() && !same, same, true);
         boolean staticVersions = r.evaluate() && org.ecrl4j.eval.BiasMetrics.applicable(new java.util.HashSet<>(r.splits()));
-        try {
-            return folder.run(() -> {
-                SparkSession spark = Sessions.open(r.master(), "ecrl4j " + command, r.threads(), r.conf());
-                try {
-                    ScorePartition.Spec spec = new ScorePartition.Spec(r.run().toAbsolutePath().normalize().toString(),
-                            runSha, r.evaluate(), r.top(), staticVersions, new ArrayList<>(r.classes()),
-                            Math.max(1, r.threads()));
-                    JobRun run = runPartitions(spark, out, PREDICTIONS_JOB_FILE, job, PredictionRows.SPARK_SCHEMA, same,
-                            r.partitions(), r.threads(), samples, r.classes(), r.remote(),
-                            new ScorePartition(spec, out.toUri().toString()));
-                    Dataset<Row> rows = spark.read().schema(PredictionRows.SPARK_SCHEMA).parquet(out.toUri().toString());
-                    List<String> skipped = new ArrayList<>();
-                    for (Row x : rows.filter(functions.col("status").equalTo(Rows.SKIPPED)).orderBy("position")
-                            .select("path", "reason").collectAsList()) {
-                        skipped.add(x.getString(0) + ": " + x.getString(1));
-                    }
-                    long videos = rows.count();
-                    Map<String, Object> metrics = null;
-                    if (r.evaluate()) {
-                        metrics = ScoreMetrics.of(rows, r, samples, skipped);
-                        AtomicFiles.writeString(out.resolve(METRICS_FILE),
-                                JSON.writerWithDefaultPrettyPrinter().writeValueAsString(metrics) + "\n");
-                    }
-                    return new ScoreSummary(metrics, run.partitions(), run.alreadyWritten(), run.computed(), videos,
-                            skipped.size(), skipped, (System.nanoTime() - start) / 1e9);
-                } finally {
-                    Sessions.close(spark);
+        return inFolder(folder, () -> {
+            ScorePartition.Spec spec = new ScorePartition.Spec(r.run().toAbsolutePath().normalize().toString(),
+                    runSha, r.evaluate(), r.top(), staticVersions, new ArrayList<>(r.classes()),
+                    Math.max(1, r.threads()));
+            Thread preload = Sessions.preload(r.master(), () -> ExecutorRuns.get(spec.run(), spec.runSha256()));
+            SparkSession spark = Sessions.open(r.master(), "ecrl4j " + command, r.threads(), r.conf());
+            try {
+                Sessions.join(preload);
+                JobRun run = runPartitions(spark, out, PREDICTIONS_JOB_FILE, job, PredictionRows.SPARK_SCHEMA, same,
+                        r.partitions(), r.threads(), samples, r.classes(), r.remote(),
+                        new ScorePartition(spec, out.toUri().toString()));
+                Dataset<Row> rows = spark.read().schema(PredictionRows.SPARK_SCHEMA).parquet(out.toUri().toString());
+                List<String> skipped = new ArrayList<>();
+                for (Row x : rows.filter(functions.col("status").equalTo(Rows.SKIPPED)).orderBy("position")
+                        .select("path", "reason").collectAsList()) {
+                    skipped.add(x.getString(0) + ": " + x.getString(1));
                 }
-            }, SparkJobs::hasParquet);
-        } catch (IOException | RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IllegalStateException(e.getMessage(), e);
-        }
+                long videos = rows.count();
+                Map<String, Object> metrics = null;
+                if (r.evaluate()) {
+                    metrics = ScoreMetrics.of(rows, r, samples, skipped);
+                    AtomicFiles.writeString(out.resolve(METRICS_FILE),
+                            JSON.writerWithDefaultPrettyPrinter().writeValueAsString(metrics) + "\n");
+                }
+                return new ScoreSummary(metrics, run.partitions(), run.alreadyWritten(), run.computed(), videos,
+                        skipped.size(), skipped, (System.nanoTime() - start) / 1e9);
+            } finally {
+                Sessions.close(spark);
+            }
+        });
     }
 
     @Override
