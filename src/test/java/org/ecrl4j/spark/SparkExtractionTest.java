@@ -95,10 +95,15 @@ class SparkExtractionTest {
     }
 
     static Map<String, Row> rows(Path out) {
+        return rows(out, Rows.SCHEMA);
+    }
+
+    /** The rows of a job's folder by path. */
+    static Map<String, Row> rows(Path out, org.apache.spark.sql.types.StructType schema) {
         SparkSession s = Sessions.open("local[1]", "test", 1, Map.of());
         try {
             Map<String, Row> byPath = new HashMap<>();
-            for (Row r : s.read().schema(Rows.SCHEMA).parquet(out.toUri().toString()).collectAsList()) {
+            for (Row r : s.read().schema(schema).parquet(out.toUri().toString()).collectAsList()) {
                 byPath.put(r.getString(r.fieldIndex("path")), r);
             }
             return byPath;

@@ -10,13 +10,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
 import org.ecrl4j.spark.SparkExtractionTest.Result;
 import org.ecrl4j.synth.BenchmarkPlan;
 import org.ecrl4j.synth.BenchmarkWriter;
@@ -65,16 +63,7 @@ class SparkScoringTest {
     }
 
     static Map<String, Row> rows(Path out) {
-        SparkSession s = Sessions.open("local[1]", "test", 1, Map.of());
-        try {
-            Map<String, Row> byPath = new HashMap<>();
-            for (Row r : s.read().schema(PredictionRows.SPARK_SCHEMA).parquet(out.toUri().toString()).collectAsList()) {
-                byPath.put(r.getString(r.fieldIndex("path")), r);
-            }
-            return byPath;
-        } finally {
-            Sessions.close(s);
-        }
+        return SparkExtractionTest.rows(out, PredictionRows.SPARK_SCHEMA);
     }
 
     static void assertSameMetrics(JsonNode single, JsonNode spark) {
