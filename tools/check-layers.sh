@@ -24,7 +24,7 @@ recipe: nn dictionary saliency
 perf: recipe train nn nn.backbone dictionary eval data util
 explain: train nn nn.backbone dictionary eval saliency video data util
 report: explain train util
-spark: pipeline saliency nn.backbone data util
+spark: pipeline eval saliency nn.backbone data util
 pipeline: explain recipe train nn nn.backbone dictionary eval saliency synth video data util
 cli: pipeline report explain recipe perf train nn nn.backbone dictionary eval saliency synth video data util
 '

@@ -92,6 +92,14 @@ public final class BenchExtractCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "weights of a plain builtin backbone")
     long seed;
 
+    @Option(names = "--spark", paramLabel = "local[N]",
+            description = "instead of the peer: Spark's overhead, extract --spark local[N] against one process with N"
+                    + " workers, alternating rounds, the same --threads (use --threads 1); docs/SPARK.md")
+    String spark;
+
+    @Option(names = "--partitions", paramLabel = "P", description = "with --spark: Spark partitions (default: 4 per core)")
+    Integer partitions;
+
     @Override
     public Integer call() throws Exception {
         if (rounds < 1 || threads < 1 || (limit != null && limit < 1)) {
@@ -104,6 +112,9 @@ public final class BenchExtractCommand implements Callable<Integer> {
         }
         int t = VideoOptions.frames(bspec, frames);
         int s = VideoOptions.size(bspec, size);
+        if (spark != null && peer) {
+            throw new ParameterException(spec.commandLine(), "--spark and --peer are two benchmarks; give one");
+        }
         ExtractPeer peerRunner = peer ? new ExtractPeer(python, peerScript()) : null;
         ThreadsOption.apply(threads);
         List<VideoSample> samples = new ArrayList<>();
@@ -121,6 +132,10 @@ public final class BenchExtractCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         VideoFeatures.Settings settings = new VideoFeatures.Settings(t, s, SplitOptions.PAPER);
+        if (spark != null) {
+            return SparkExtractBench.run(spark, partitions, samples, DatasetReaders.classes(data, samples), backbone,
+                    seed, settings, saliency, threads, rounds, json, out, err);
+        }
         try (NDManager manager = NDManager.newBaseManager();
                 SaliencyMethod method = SaliencyMethods.create(saliency)) {
             Encoders encoders = Encoders.create(bspec, EncoderSharing.SHARED, manager, new ClipShape(t, s, s), false, seed);

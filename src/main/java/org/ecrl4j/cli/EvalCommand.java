@@ -23,7 +23,8 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--run", required = true, paramLabel = "RUN_DIR", description = "folder written by ecrl4j train")
     Path run;
 
-    @Option(names = "--features", paramLabel = "TEST.npz", description = "features to evaluate")
+    @Option(names = "--features", paramLabel = "TEST.npz",
+            description = "features to evaluate: a .npz, or the Parquet folder of extract --spark")
     Path features;
 
     @Option(names = "--data", paramLabel = "ANNOTATIONS",
@@ -55,6 +56,15 @@ public final class EvalCommand implements Callable<Integer> {
 
     @Mixin FeatureFileOptions featureFiles;
 
+    @Mixin SparkOptions spark;
+
+    @Option(names = "--out", paramLabel = "FOLDER",
+            description = "with --spark: the Parquet folder of the per-video predictions (a rerun resumes it)")
+    Path out;
+
+    @Option(names = "--overwrite", description = "with --spark: replace a predictions folder of another job")
+    boolean overwrite;
+
     @Override
     public Integer call() throws Exception {
         threads.apply();
@@ -63,6 +73,14 @@ public final class EvalCommand implements Callable<Integer> {
                     "give exactly one of --features (cached features) and --data (videos)");
         }
         org.ecrl4j.video.Views v = org.ecrl4j.video.Views.parse(views);
+        spark.requireMasterForOptions();
+        if (spark.enabled()) {
+            return evalOnSpark(v);
+        }
+        if (out != null || overwrite) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--out and --overwrite apply to --spark"
+                    + " only (eval writes its results into the run folder)");
+        }
         if (data != null) {
             return VideoEvalSupport.eval(run, data, splits, v, workers, name, json);
         }
@@ -73,14 +91,16 @@ public final class EvalCommand implements Callable<Integer> {
         RunFolder.RunConfig config = RunFolder.readConfig(run);
         int classes = config.shape().classes();
         // labels at or above the run's classes are refused here, naming the first such video
-        FeatureSet set = FeatureSet.load(features, featureFiles.limits().withClasses(classes));
+        FeatureSet set = FeatureFileOptions.load(features, featureFiles.limits().withClasses(classes));
         try (HeadModel model = HeadModel.load(run, config.head(), config.shape())) {
             model.checkCompatible(set, features.toString());
             Evaluation e = Evaluation.of("run " + run, model.logits(set, 64), set.labels(), classes);
             String stem = name != null ? name : features.getFileName().toString().replaceFirst("\\.npz$", "");
             Map<String, Object> result = new LinkedHashMap<>(e.toJson());
             result.put("features", features.toAbsolutePath().toString());
-            result.put("features_sha256", RunFolder.sha256(features));
+            if (!java.nio.file.Files.isDirectory(features)) {
+                result.put("features_sha256", RunFolder.sha256(features));
+            }
             result.put("config", config.head().name());
             AtomicFiles.writeString(run.resolve("eval-" + stem + ".json"),
                     RunFolder.json().writeValueAsString(result));
@@ -95,6 +115,40 @@ public final class EvalCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /**
+     * {@code eval --data ANNOTATIONS --spark MASTER --out FOLDER}: the videos of the evaluated splits as
+     * the tasks of a Spark job, their predictions as Parquet, and the metrics of {@code eval --data}
+     * aggregated by Spark.
+     */
+    private int evalOnSpark(org.ecrl4j.video.Views v) throws Exception {
+        if (data == null) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--spark evaluates videos: give --data"
+                    + " ANNOTATIONS (cached features are evaluated in one process)");
+        }
+        if (v.count() != 1) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--views " + views + " is not"
+                    + " available with --spark yet; evaluate multi-view in one process (without --spark)");
+        }
+        if (out == null) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--spark needs --out FOLDER: the"
+                    + " Parquet folder of the per-video predictions");
+        }
+        threads.apply();
+        RunFolder.RunConfig config = RunFolder.readConfig(run);
+        org.ecrl4j.pipeline.VideoPipeline.read(run); // a run of train --features has none: refused here, not on executors
+        java.util.List<org.ecrl4j.data.VideoSample> all = org.ecrl4j.data.DatasetReaders.read(data);
+        java.util.List<String> classes = config.classes();
+        java.util.List<String> wanted = org.ecrl4j.pipeline.VideoEvaluation.evaluatedSplits(data, all, splits, classes);
+        java.util.List<org.ecrl4j.data.VideoSample> samples = all.stream()
+                .filter(s -> wanted.contains(org.ecrl4j.data.DatasetReaders.normalizeSplit(s.split()))).toList();
+        Map<String, Object> header = org.ecrl4j.pipeline.VideoEvaluation.resultHeader(run, config.head().name(), data, v);
+        org.ecrl4j.pipeline.ClusterJobs.ScoreSummary s = spark.score(SparkOptions.baseOf(data), run, true, samples, wanted, all, classes, header,
+                Math.min(5, classes.size()), threads.threads, out, overwrite);
+        Map<String, Object> result = new LinkedHashMap<>(s.metrics());
+        result.put("predictions", out.toAbsolutePath().toString());
+        return VideoEvalSupport.report(run, data, splits, v, name, json, result);
     }
 
     static String confusionCsv(int[][] confusion) {

@@ -117,7 +117,7 @@ public final class ExtractCommand implements Callable<Integer> {
         List<String> classes = DatasetReaders.classes(data, all);
         List<VideoSample> samples = ofSplit(all);
         BackboneSpec spec = BackboneSpec.parse(backbone); // a bad spec or sidecar fails here, not on the executors
-        return spark.extract(samples, classes, backbone, seed,
+        return spark.extract(SparkOptions.baseOf(data), samples, classes, backbone, seed,
                 new VideoFeatures.Settings(video.frames(spec), video.size(spec), splitOptions), video.saliency,
                 threads.threads, out, overwrite);
     }

@@ -28,6 +28,13 @@ final class VideoEvalSupport {
         try (VideoEvaluation ev = VideoEvaluation.open(run)) {
             result = ev.evaluate(data, splits, views, w, System.err::println);
         }
+        return report(run, data, splits, views, name, json, result);
+    }
+
+    /** Writes RUN/eval-NAME.json and prints the result of {@code eval --data} (with or without Spark). */
+    @SuppressWarnings("unchecked")
+    static int report(Path run, Path data, List<String> splits, org.ecrl4j.video.Views views, String name, boolean json,
+            Map<String, Object> result) throws Exception {
         String stem = name != null ? name : "data" + (splits.isEmpty() ? "" : "-" + String.join("-", splits))
                 + (views.count() == 1 ? "" : "-views" + views);
         AtomicFiles.writeString(run.resolve("eval-" + stem + ".json"), RunFolder.json().writeValueAsString(result));

@@ -57,25 +57,41 @@ public record Evaluation(int count, double acc1, double acc5, int topK, double m
                             + " parameters are damaged or training diverged, retrain it");
                 }
             }
-            float truth = logits[i * classes + y];
-            int better = 0;
-            int argmax = 0;
-            for (int c = 0; c < classes; c++) {
-                float v = logits[i * classes + c];
-                if (v > truth || (v == truth && c < y)) {
-                    better++;
-                }
-                if (v > logits[i * classes + argmax]) {
-                    argmax = c;
-                }
-            }
+            int argmax = argmax(logits, i * classes, classes);
             confusion[y][argmax]++;
             predictions[i] = argmax;
             top1 += argmax == y ? 1 : 0;
-            topk += better < k ? 1 : 0;
+            topk += rank(logits, i * classes, classes, y) < k ? 1 : 0;
         }
         return new Evaluation(n, n == 0 ? 0 : (double) top1 / n, n == 0 ? 0 : (double) topk / n, k,
                 meanClassAccuracy(confusion), confusion, predictions);
+    }
+
+    /** The predicted class of the {@code classes} logits from {@code from}: the first of the largest. */
+    public static int argmax(float[] logits, int from, int classes) {
+        int argmax = 0;
+        for (int c = 1; c < classes; c++) {
+            if (logits[from + c] > logits[from + argmax]) {
+                argmax = c;
+            }
+        }
+        return argmax;
+    }
+
+    /**
+     * The rank of class {@code y} among the {@code classes} logits from {@code from}: how many classes
+     * rank before it (a larger logit, or an equal one of a lower index); a top-k hit is a rank below k.
+     */
+    public static int rank(float[] logits, int from, int classes, int y) {
+        float truth = logits[from + y];
+        int better = 0;
+        for (int c = 0; c < classes; c++) {
+            float v = logits[from + c];
+            if (v > truth || (v == truth && c < y)) {
+                better++;
+            }
+        }
+        return better;
     }
 
     /** Mean over the classes that occur of correct / occurrences (rows of the confusion matrix). */

@@ -127,50 +127,8 @@ public final class VideoEvaluation implements AutoCloseable {
             Consumer<String> progress) throws IOException {
         List<VideoSample> all = DatasetReaders.read(annotations);
         List<String> classes = config.classes();
-        Set<String> present = new LinkedHashSet<>();
-        for (VideoSample s : all) {
-            present.add(DatasetReaders.normalizeSplit(s.split()));
-        }
-        List<String> wanted = new ArrayList<>();
-        if (splits.isEmpty()) {
-            for (String s : present) {
-                if (!Set.of("train", "train-unbiased", "val").contains(s)) {
-                    wanted.add(s);
-                }
-            }
-            if (wanted.isEmpty()) {
-                throw new IllegalArgumentException(annotations + " has only the splits " + present
-                        + "; name one with --split");
-            }
-        } else {
-            for (String s : splits) {
-                String n = DatasetReaders.normalizeSplit(s);
-                if (!present.contains(n)) {
-                    throw new IllegalArgumentException(annotations + " has no split " + org.ecrl4j.data.AnnotationException.quote(s) + " (it has " + present + ")");
-                }
-                wanted.add(n);
-            }
-        }
-        for (VideoSample s : all) {
-            if (wanted.contains(DatasetReaders.normalizeSplit(s.split())) && DatasetReaders.classIndex(s.label(), classes) < 0) {
-                throw new AnnotationException(annotations, 0, "label " + org.ecrl4j.data.AnnotationException.quote(s.label()) + " of " + s.path()
-                        + " is not one of the run's " + classes.size() + " classes " + classes
-                        + "; evaluate on annotations of the classes the run was trained on");
-            }
-        }
-        Map<String, Object> result = new LinkedHashMap<>();
-        result.put("run", run.toAbsolutePath().toString());
-        result.put("config", config.head().name());
-        result.put("annotations", annotations.toAbsolutePath().toString());
-        Map<String, Object> viewJson = new LinkedHashMap<>();
-        viewJson.put("views", views.toString());
-        viewJson.put("clips", views.clips());
-        viewJson.put("crops", views.crops());
-        viewJson.put("combine", "mean of the softmax over the views");
-        result.put("views", viewJson);
-        if (Files.isRegularFile(annotations)) {
-            result.put("annotations_sha256", RunFolder.sha256(annotations));
-        }
+        List<String> wanted = evaluatedSplits(annotations, all, splits, classes);
+        Map<String, Object> result = resultHeader(run, config.head().name(), annotations, views);
         Map<String, Object> perSplit = new LinkedHashMap<>();
         Map<String, Double> acc1 = new LinkedHashMap<>();
         Map<String, VideoFeatures.ViewsResult> extracted = new LinkedHashMap<>();
@@ -228,15 +186,134 @@ public final class VideoEvaluation implements AutoCloseable {
             boolean kept = j < still.samples().size() && still.samples().get(j).equals(shift.samples().get(i));
             staticVersion[i] = kept ? stillPred[j++] : (int) labels[i];
         }
+        int[] backgroundHome = backgroundHomes(shift.samples(), all, classes);
+        return FieldBiasMetrics.of(evals.get(BiasMetrics.BG_SHIFT).predictions(), staticVersion, labels, backgroundHome,
+                evals.get(BiasMetrics.BG_ONLY).acc1(), classes.size());
+    }
+
+    /**
+     * The splits {@code eval --data} evaluates: {@code splits} (normalised), or every split but
+     * train, train-unbiased and val when it is empty.
+     *
+     * @throws IllegalArgumentException naming a split the annotations do not have
+     * @throws AnnotationException when a label of those splits is not one of {@code classes}
+     */
+    public static List<String> evaluatedSplits(Path annotations, List<VideoSample> all, List<String> splits,
+            List<String> classes) throws AnnotationException {
+        Set<String> present = new LinkedHashSet<>();
+        for (VideoSample s : all) {
+            present.add(DatasetReaders.normalizeSplit(s.split()));
+        }
+        List<String> wanted = new ArrayList<>();
+        if (splits.isEmpty()) {
+            for (String s : present) {
+                if (!Set.of("train", "train-unbiased", "val").contains(s)) {
+                    wanted.add(s);
+                }
+            }
+            if (wanted.isEmpty()) {
+                throw new IllegalArgumentException(annotations + " has only the splits " + present
+                        + "; name one with --split");
+            }
+        } else {
+            for (String s : splits) {
+                String n = DatasetReaders.normalizeSplit(s);
+                if (!present.contains(n)) {
+                    throw new IllegalArgumentException(annotations + " has no split " + org.ecrl4j.data.AnnotationException.quote(s) + " (it has " + present + ")");
+                }
+                wanted.add(n);
+            }
+        }
+        for (VideoSample s : all) {
+            if (wanted.contains(DatasetReaders.normalizeSplit(s.split())) && DatasetReaders.classIndex(s.label(), classes) < 0) {
+                throw new AnnotationException(annotations, 0, "label " + org.ecrl4j.data.AnnotationException.quote(s.label()) + " of " + s.path()
+                        + " is not one of the run's " + classes.size() + " classes " + classes
+                        + "; evaluate on annotations of the classes the run was trained on");
+            }
+        }
+        return wanted;
+    }
+
+    /** The first keys of an evaluation's JSON: the run, its head, the annotations and the views. */
+    public static Map<String, Object> resultHeader(Path run, String config, Path annotations, Views views)
+            throws IOException {
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("run", run.toAbsolutePath().toString());
+        result.put("config", config);
+        result.put("annotations", annotations.toAbsolutePath().toString());
+        Map<String, Object> viewJson = new LinkedHashMap<>();
+        viewJson.put("views", views.toString());
+        viewJson.put("clips", views.clips());
+        viewJson.put("crops", views.crops());
+        viewJson.put("combine", "mean of the softmax over the views");
+        result.put("views", viewJson);
+        if (Files.isRegularFile(annotations)) {
+            result.put("annotations_sha256", RunFolder.sha256(annotations));
+        }
+        return result;
+    }
+
+    /**
+     * The home class of each {@code shifted} video's background (-1 when unknown), from the bg-only
+     * rows of the annotations {@code all} ({@link FieldBiasMetrics#homeClasses}).
+     */
+    public static int[] backgroundHomes(List<VideoSample> shifted, List<VideoSample> all, List<String> classes) {
         List<VideoSample> bgOnly = all.stream()
                 .filter(s -> DatasetReaders.normalizeSplit(s.split()).equals(BiasMetrics.BG_ONLY)).toList();
         Map<String, Integer> home = FieldBiasMetrics.homeClasses(
                 bgOnly.stream().map(s -> s.attributes().get(FieldBiasMetrics.BACKGROUND)).toList(),
                 bgOnly.stream().mapToLong(s -> DatasetReaders.classIndex(s.label(), classes)).toArray());
-        int[] backgroundHome = shift.samples().stream()
+        return shifted.stream()
                 .mapToInt(s -> home.getOrDefault(s.attributes().get(FieldBiasMetrics.BACKGROUND), -1)).toArray();
-        return FieldBiasMetrics.of(evals.get(BiasMetrics.BG_SHIFT).predictions(), staticVersion, labels, backgroundHome,
-                evals.get(BiasMetrics.BG_ONLY).acc1(), classes.size());
+    }
+
+    /** The {@code k} (at most all) most probable classes, most probable first; ties go to the lower index. */
+    public static int[] topClasses(double[] p, int k) {
+        Integer[] order = new Integer[p.length];
+        for (int c = 0; c < p.length; c++) {
+            order[c] = c;
+        }
+        java.util.Arrays.sort(order, (a, b) -> Double.compare(p[b], p[a]));
+        int[] top = new int[Math.min(k, p.length)];
+        for (int j = 0; j < top.length; j++) {
+            top[j] = order[j];
+        }
+        return top;
+    }
+
+    /**
+     * The head's logits of each video (L floats, null for a video that could not be read) and the
+     * videos skipped with the reason; with {@code still} those of the videos' static versions. The
+     * run's encoders and head may be shared by threads (forward passes are serialised).
+     */
+    public Scores score(List<VideoSample> samples, boolean still, int workers, Consumer<String> progress) {
+        VideoFeatures.Result r = VideoFeatures.extractAll(samples, config.classes(), encoders, manager,
+                pipeline.saliency(), pipeline.settings(), still, workers, progress);
+        int l = config.classes().size();
+        float[] logits = r.samples().isEmpty() ? new float[0] : headLogits(r.features());
+        List<float[]> out = new ArrayList<>(samples.size());
+        for (int i = 0, j = 0; i < samples.size(); i++) {
+            boolean kept = j < r.samples().size() && r.samples().get(j).equals(samples.get(i));
+            if (kept) {
+                out.add(java.util.Arrays.copyOfRange(logits, j * l, (j + 1) * l));
+                j++;
+            } else {
+                out.add(null);
+            }
+        }
+        return new Scores(out, r.failures());
+    }
+
+    /**
+     * What {@link #score} gives.
+     *
+     * @param logits per video in input order: its L logits, or null when it was skipped
+     * @param failures the videos skipped, with the reason
+     */
+    public record Scores(List<float[]> logits, List<DatasetMapper.Failure> failures) {}
+
+    private synchronized float[] headLogits(FeatureSet f) {
+        return model.logits(f, 64);
     }
 
     /** The top {@code k} classes (at most L) of each video; unreadable videos are listed apart. */
@@ -262,14 +339,9 @@ public final class VideoEvaluation implements AutoCloseable {
             int l = classes.size();
             for (int i = 0; i < r.samples().size(); i++) {
                 double[] p = softmax(logits, i * l, l);
-                Integer[] order = new Integer[l];
-                for (int c = 0; c < l; c++) {
-                    order[c] = c;
-                }
-                java.util.Arrays.sort(order, (a, b) -> Double.compare(p[b], p[a]));
                 List<Ranked> top = new ArrayList<>();
-                for (int j = 0; j < Math.min(k, l); j++) {
-                    top.add(new Ranked(classes.get(order[j]), p[order[j]]));
+                for (int c : topClasses(p, k)) {
+                    top.add(new Ranked(classes.get(c), p[c]));
                 }
                 out.add(new Prediction(r.samples().get(i).path(), top));
             }
@@ -313,7 +385,7 @@ public final class VideoEvaluation implements AutoCloseable {
     }
 
     /** Softmax of {@code n} logits starting at {@code from}. */
-    static double[] softmax(float[] logits, int from, int n) {
+    public static double[] softmax(float[] logits, int from, int n) {
         double max = Double.NEGATIVE_INFINITY;
         for (int c = 0; c < n; c++) {
             max = Math.max(max, logits[from + c]);

@@ -14,17 +14,14 @@ import org.ecrl4j.saliency.SaliencyMethods;
 
 /**
  * One Spark task, writing its partition's Parquet file ({@link PartitionFiles}): the videos of one partition through the single-process pipeline ({@link
- * VideoFeatures#of} over {@link DatasetMapper}, one decoding thread; the task's cores go to
- * libtorch). A video that fails becomes a row of status {@code skipped} with the reason; it never
+ * VideoFeatures#of} over {@link DatasetMapper}, as many decoding threads as the task has
+ * cores, {@code spark.task.cpus}, which libtorch uses too). A video that fails becomes a row of status {@code skipped} with the reason; it never
  * fails the task.
  */
-final class ExtractPartition implements Function<ArrayList<SparkJobs.Item>, ExtractPartition.Summary> {
+final class ExtractPartition implements Function<ArrayList<SparkJobs.Item>, PartSummary> {
     private static final long serialVersionUID = 1L;
     private final SparkJobs.Spec spec;
     private final String out;
-
-    /** What a task did: its partition, the videos it extracted, and those it skipped (PATH: REASON). */
-    record Summary(int part, int ok, ArrayList<String> skipped) implements java.io.Serializable {}
 
     ExtractPartition(SparkJobs.Spec spec, String out) {
         this.spec = spec;
@@ -32,16 +29,18 @@ final class ExtractPartition implements Function<ArrayList<SparkJobs.Item>, Extr
     }
 
     @Override
-    public Summary call(ArrayList<SparkJobs.Item> items) throws java.io.IOException {
+    public PartSummary call(ArrayList<SparkJobs.Item> items) throws java.io.IOException {
+        long t0 = System.nanoTime();
         ExecutorEncoders.Loaded loaded = ExecutorEncoders.get(spec);
+        long t1 = System.nanoTime();
         VideoFeatures.Settings settings = spec.settings();
         List<VideoSample> samples = new ArrayList<>(items.size());
         for (SparkJobs.Item it : items) {
-            samples.add(it.sample());
+            samples.add(it.sample(Path.of(it.path())));
         }
         int part = items.get(0).part();
         DatasetMapper.Result<VideoFeatures.Streams> r = DatasetMapper.map(samples,
-                new DatasetMapper.Options(1, "partition " + part + ": extracted", 4, Integer.MAX_VALUE,
+                new DatasetMapper.Options(spec.threads(), "partition " + part + ": extracted", 4, Integer.MAX_VALUE,
                         DatasetMapper.Shard.ALL),
                 () -> SaliencyMethods.create(spec.saliency()), SaliencyMethod::close, (s, k, method) -> {
                     SparkJobs.Item it = items.get(k);
@@ -50,7 +49,16 @@ final class ExtractPartition implements Function<ArrayList<SparkJobs.Item>, Extr
                                 it.label()) + " is not one of the " + spec.classes().size() + " classes "
                                 + spec.classes());
                     }
-                    return VideoFeatures.of(s, loaded.encoders(), loaded.manager(), method, settings);
+                    try (VideoFiles.Local local = VideoFiles.fetch(it)) {
+                        try {
+                            return VideoFeatures.of(it.sample(local.file()), loaded.encoders(), loaded.manager(), method,
+                                    settings);
+                        } catch (RuntimeException e) {
+                            throw new IllegalStateException(local.named(e.getMessage(), it.path()), e);
+                        }
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e.getMessage(), e);
+                    }
                 }, System.err::println);
         Map<Path, String> reasons = new HashMap<>();
         for (DatasetMapper.Failure f : r.failures()) {
@@ -71,7 +79,11 @@ final class ExtractPartition implements Function<ArrayList<SparkJobs.Item>, Extr
                 skipped.add(it.path() + ": " + reason);
             }
         }
+        long t2 = System.nanoTime();
         PartitionFiles.write(out, part, rows);
-        return new Summary(part, rows.size() - skipped.size(), skipped);
+        System.err.printf(java.util.Locale.ROOT, "partition %d: %d videos in %.1f s (backbone %.1f s, videos %.1f s,"
+                + " Parquet %.1f s)%n", part, rows.size(), (System.nanoTime() - t0) / 1e9, (t1 - t0) / 1e9,
+                (t2 - t1) / 1e9, (System.nanoTime() - t2) / 1e9);
+        return new PartSummary(part, rows.size() - skipped.size(), skipped);
     }
 }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.List;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.function.BiConsumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
@@ -29,16 +30,8 @@ final class PartitionFiles {
     private static final Pattern NAME = Pattern.compile("part-(\\d{5,})\\.parquet");
 
     /** {@link Rows#SCHEMA} in Parquet's terms (lists in the standard three-level layout). */
-    static final MessageType SCHEMA = MessageTypeParser.parseMessageType("""
-            message ecrl4j_features {
-              required int32 part;
-              required int32 position;
-              required binary path (STRING);
-              optional binary label (STRING);
-              required int32 label_index;
-              optional binary split (STRING);
-              required binary status (STRING);
-              optional binary reason (STRING);
+    static final MessageType SCHEMA = MessageTypeParser.parseMessageType("message ecrl4j_features {\n"
+            + Rows.PARQUET_KEYS + """
               required int32 frames;
               required int32 width;
               optional group video (LIST) { repeated group list { required float element; } }
@@ -56,36 +49,35 @@ final class PartitionFiles {
         return String.format("part-%05d.parquet", part);
     }
 
-    /** Writes the rows of partition {@code part} into {@code dir}, committing by a rename. */
+    /** Writes the feature rows of partition {@code part} into {@code dir}, committing by a rename. */
     static void write(String dir, int part, List<Row> rows) throws IOException {
+        write(dir, part, SCHEMA, rows, (g, r) -> {
+            Rows.fillKeys(g, r.part(), r.position(), r.path(), r.label(), r.labelIndex(), r.split(), r.status(),
+                    r.reason());
+            g.add("frames", r.frames());
+            g.add("width", r.width());
+            addFloats(g, Rows.VIDEO, r.video());
+            addFloats(g, Rows.FOREGROUND, r.foreground());
+            addFloats(g, Rows.BACKGROUND, r.background());
+        });
+    }
+
+    /**
+     * Writes the rows of partition {@code part} into {@code dir} as {@code schema}, each filled into
+     * its record by {@code fill}, committing by a rename.
+     */
+    static <T> void write(String dir, int part, MessageType schema, List<T> rows, BiConsumer<Group, T> fill)
+            throws IOException {
         Configuration conf = new Configuration();
         Path target = new Path(dir, name(part));
         Path tmp = new Path(dir, "." + name(part) + "." + UUID.randomUUID() + ".tmp");
-        SimpleGroupFactory groups = new SimpleGroupFactory(SCHEMA);
-        try (ParquetWriter<Group> w = ExampleParquetWriter.builder(tmp).withConf(conf).withType(SCHEMA)
+        SimpleGroupFactory groups = new SimpleGroupFactory(schema);
+        try (ParquetWriter<Group> w = ExampleParquetWriter.builder(tmp).withConf(conf).withType(schema)
                 .withCompressionCodec(CompressionCodecName.SNAPPY).withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
                 .build()) {
-            for (Row r : rows) {
+            for (T r : rows) {
                 Group g = groups.newGroup();
-                g.add("part", r.part());
-                g.add("position", r.position());
-                g.add("path", r.path());
-                if (r.label() != null) {
-                    g.add("label", r.label());
-                }
-                g.add("label_index", r.labelIndex());
-                if (r.split() != null) {
-                    g.add("split", r.split());
-                }
-                g.add("status", r.status());
-                if (r.reason() != null) {
-                    g.add("reason", r.reason());
-                }
-                g.add("frames", r.frames());
-                g.add("width", r.width());
-                addList(g, Rows.VIDEO, r.video());
-                addList(g, Rows.FOREGROUND, r.foreground());
-                addList(g, Rows.BACKGROUND, r.background());
+                fill.accept(g, r);
                 w.write(g);
             }
         }
@@ -99,12 +91,33 @@ final class PartitionFiles {
         }
     }
 
-    private static void addList(Group g, String field, float[] values) {
+    static void addFloats(Group g, String field, float[] values) {
         if (values == null) {
             return;
         }
         Group list = g.addGroup(field);
         for (float v : values) {
+            list.addGroup("list").add("element", v);
+        }
+    }
+
+    static void addInts(Group g, String field, int[] values) {
+        Group list = g.addGroup(field);
+        for (int v : values) {
+            list.addGroup("list").add("element", v);
+        }
+    }
+
+    static void addDoubles(Group g, String field, double[] values) {
+        Group list = g.addGroup(field);
+        for (double v : values) {
+            list.addGroup("list").add("element", v);
+        }
+    }
+
+    static void addStrings(Group g, String field, List<String> values) {
+        Group list = g.addGroup(field);
+        for (String v : values) {
             list.addGroup("list").add("element", v);
         }
     }

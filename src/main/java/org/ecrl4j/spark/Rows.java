@@ -29,7 +29,8 @@ final class Rows {
     static final String FOREGROUND = "foreground";
     static final String BACKGROUND = "background";
 
-    static final StructType SCHEMA = new StructType()
+    /** The columns every row of a job's folder starts with (features and predictions). */
+    static final StructType KEYS = new StructType()
             .add("part", DataTypes.IntegerType, false)
             .add("position", DataTypes.IntegerType, false)
             .add("path", DataTypes.StringType, false)
@@ -37,7 +38,21 @@ final class Rows {
             .add("label_index", DataTypes.IntegerType, false)
             .add("split", DataTypes.StringType, true)
             .add("status", DataTypes.StringType, false)
-            .add("reason", DataTypes.StringType, true)
+            .add("reason", DataTypes.StringType, true);
+
+    /** {@link #KEYS} in Parquet's terms (the start of a message type). */
+    static final String PARQUET_KEYS = """
+              required int32 part;
+              required int32 position;
+              required binary path (STRING);
+              optional binary label (STRING);
+              required int32 label_index;
+              optional binary split (STRING);
+              required binary status (STRING);
+              optional binary reason (STRING);
+            """;
+
+    static final StructType SCHEMA = KEYS
             .add("frames", DataTypes.IntegerType, false)
             .add("width", DataTypes.IntegerType, false)
             .add(VIDEO, DataTypes.createArrayType(DataTypes.FloatType, false), true)
@@ -45,4 +60,23 @@ final class Rows {
             .add(BACKGROUND, DataTypes.createArrayType(DataTypes.FloatType, false), true);
 
     private Rows() {}
+
+    /** Fills the {@link #KEYS} columns of a Parquet record. */
+    static void fillKeys(org.apache.parquet.example.data.Group g, int part, int position, String path, String label,
+            int labelIndex, String split, String status, String reason) {
+        g.add("part", part);
+        g.add("position", position);
+        g.add("path", path);
+        if (label != null) {
+            g.add("label", label);
+        }
+        g.add("label_index", labelIndex);
+        if (split != null) {
+            g.add("split", split);
+        }
+        g.add("status", status);
+        if (reason != null) {
+            g.add("reason", reason);
+        }
+    }
 }

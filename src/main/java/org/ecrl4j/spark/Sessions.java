@@ -29,6 +29,11 @@ final class Sessions {
      * {@code master}.
      */
     static SparkSession open(String master, String app, int threads, Map<String, String> conf) {
+        synchronized (Sessions.class) {
+            if (held != null && !held.sparkContext().isStopped()) {
+                return held;
+            }
+        }
         SparkSession.Builder b = SparkSession.builder().appName(app);
         boolean submitted = System.getProperty("spark.master") != null;
         String m = submitted ? System.getProperty("spark.master") : master;
@@ -50,8 +55,12 @@ final class Sessions {
         b.config("spark.executor.extraJavaOptions", "-Dai.djl.offline=true -Dai.djl.pytorch.num_threads=" + threads
                 + " -Dai.djl.pytorch.num_interop_threads=1");
         b.config("spark.ui.showConsoleProgress", "false");
-        if (LOCAL_READER.equals(master)) {
+        if (local.matches() && !submitted) {
+            // This JVM is the whole cluster: no web UI (Jetty's start costs a second) unless asked for,
+            // and the loopback address (no host name lookup).
             b.config("spark.ui.enabled", "false");
+            b.config("spark.driver.host", "127.0.0.1");
+            b.config("spark.driver.bindAddress", "127.0.0.1");
         }
         if (!submitted && !local.matches() && !conf.containsKey("spark.jars")
                 && !conf.containsKey("spark.executor.extraClassPath")) {
@@ -66,8 +75,76 @@ final class Sessions {
         return s;
     }
 
+    /** What a local-mode job loads into this JVM before its first task can run. */
+    interface Load {
+        void run() throws Exception;
+    }
+
+    /**
+     * In local mode (this JVM is the executor): loads the backbone or run ({@code load}) and the
+     * classes of the Parquet writer in a background thread while the session starts, instead of in
+     * the first task after it (both take seconds). Returns null elsewhere (a cluster's executors
+     * load them themselves). A failure is left to the task, which loads again and reports it.
+     */
+    static Thread preload(String master, Load load) {
+        String m = System.getProperty("spark.master") != null ? System.getProperty("spark.master") : master;
+        if (m == null || !m.startsWith("local")) {
+            return null;
+        }
+        Thread t = new Thread(() -> {
+            try {
+                load.run();
+                // the first Parquet file of a JVM costs a second or two (Hadoop's file system, the writer,
+                // Snappy): an empty one, written to a temporary folder and deleted
+                Path dir = Files.createTempDirectory("ecrl4j-warm-up");
+                try {
+                    PartitionFiles.write(dir.toUri().toString(), 0, List.of());
+                } finally {
+                    SparkJobs.deleteTree(dir);
+                }
+            } catch (Exception | LinkageError e) {
+                // the first task loads again and reports it
+            }
+        }, "ecrl4j-preload");
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    /** Waits for {@link #preload} (so its time is not hidden in the first tasks' figures). */
+    static void join(Thread preload) throws InterruptedException {
+        if (preload != null) {
+            preload.join();
+        }
+    }
+
+    /** The session kept up by {@link #hold} (null: none). */
+    private static SparkSession held;
+
+    /** Keeps {@code s} up: {@link #open} returns it and {@link #close} leaves it, until {@link #release}. */
+    static synchronized void hold(SparkSession s) {
+        held = s;
+    }
+
+    /** Ends {@link #hold} and stops the session. */
+    static void release() {
+        SparkSession s;
+        synchronized (Sessions.class) {
+            s = held;
+            held = null;
+        }
+        if (s != null) {
+            close(s);
+        }
+    }
+
     /** Stops a session that ecrl4j started (not the one of spark-submit, which stops it itself). */
     static void close(SparkSession s) {
+        synchronized (Sessions.class) {
+            if (s == held) {
+                return;
+            }
+        }
         if (System.getProperty("spark.master") == null) {
             s.stop();
         }

@@ -95,10 +95,15 @@ class SparkExtractionTest {
     }
 
     static Map<String, Row> rows(Path out) {
+        return rows(out, Rows.SCHEMA);
+    }
+
+    /** The rows of a job's folder by path. */
+    static Map<String, Row> rows(Path out, org.apache.spark.sql.types.StructType schema) {
         SparkSession s = Sessions.open("local[1]", "test", 1, Map.of());
         try {
             Map<String, Row> byPath = new HashMap<>();
-            for (Row r : s.read().schema(Rows.SCHEMA).parquet(out.toUri().toString()).collectAsList()) {
+            for (Row r : s.read().schema(schema).parquet(out.toUri().toString()).collectAsList()) {
                 byPath.put(r.getString(r.fieldIndex("path")), r);
             }
             return byPath;
@@ -157,6 +162,65 @@ class SparkExtractionTest {
         assertTrue(other.err().contains("holds an extraction of other videos or settings; pass --overwrite"),
                 other.err());
         assertSameFeatures(folder, npz);
+    }
+
+    /**
+     * {@code --video-root testfs:///BENCH}: the executors read each video through Hadoop's FileSystem
+     * at the root + its path relative to the annotations (a scheme of its own, registered by
+     * {@code spark.hadoop.fs.testfs.impl}, as hdfs:// or s3a:// would be), from a local temporary
+     * copy that is deleted after: the features equal the single-process ones read from the paths.
+     */
+    @Test
+    @Order(5)
+    void videosThroughHadoopFileSystemEqualSingleProcess() throws Exception {
+        Path out = dir.resolve("through-hadoop");
+        Path bench = annotations.getParent();
+        int copiedBefore = VideoFiles.copied;
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        long tempBefore;
+        try (Stream<Path> l = Files.list(tmp)) {
+            tempBefore = l.filter(p -> p.getFileName().toString().startsWith("ecrl4j-video-")).count();
+        }
+        Result r = cli(args(new String[] {"extract", "--data", annotations.toString(), "--out", out.toString(),
+            "--spark", "local[2]", "--partitions", "3", "--video-root", "testfs://" + bench.toAbsolutePath(),
+            "--spark-conf", "spark.hadoop.fs.testfs.impl=" + SchemeFileSystem.class.getName(),
+            "--spark-conf", "spark.ui.enabled=false"}, PIPELINE));
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("20 videos (2 skipped"), r.out());
+        assertSameFeatures(out, npz);
+        assertEquals(19, VideoFiles.copied - copiedBefore, "the 19 videos that exist were copied through testfs");
+        Map<String, Row> rows = rows(out);
+        String missing = "testfs://" + bench.toAbsolutePath() + "/videos/train/missing.mp4";
+        Row m = rows.get(missing);
+        assertEquals("skipped", m.getString(m.fieldIndex("status")), rows.keySet().toString());
+        assertTrue(m.getString(m.fieldIndex("reason")).contains(missing), m.toString());
+        Row c = rows.get("testfs://" + bench.toAbsolutePath() + "/corrupted.mp4");
+        assertTrue(c.getString(c.fieldIndex("reason")).contains("testfs://"), "the reason names the URI: " + c);
+        try (Stream<Path> l = Files.list(tmp)) {
+            assertEquals(tempBefore, l.filter(p -> p.getFileName().toString().startsWith("ecrl4j-video-")).count(),
+                    "the temporary copies are deleted");
+        }
+    }
+
+    /** {@code eval --features FOLDER} reads the Parquet folder as it reads the .npz: the same metrics. */
+    @Test
+    @Order(6)
+    void evalReadsTheParquetFolderAsTheNpz() throws Exception {
+        Path run = dir.resolve("features-run");
+        Result t = cli("train", "--features", npz.toString(), "--out", run.toString(), "--config", "base", "--epochs",
+                "2", "--seed", "1");
+        assertEquals(0, t.code(), t.err());
+        Result a = cli("eval", "--run", run.toString(), "--features", npz.toString(), "--json");
+        Result b = cli("eval", "--run", run.toString(), "--features", folder.toString(), "--name", "parquet", "--json");
+        assertEquals(0, a.code(), a.err());
+        assertEquals(0, b.code(), b.err());
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        var x = json.readTree(a.out());
+        var y = json.readTree(b.out());
+        for (String key : List.of("acc1", "acc5", "mean_class_acc", "count", "confusion")) {
+            assertEquals(x.get(key), y.get(key), key + ": " + y);
+        }
+        assertEquals(18, y.get("count").asInt());
     }
 
     static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
