@@ -22,13 +22,18 @@ public final class PrecisionOption {
                     + " avx512_bf16 or amx_bf16 (default: ${DEFAULT-VALUE}; see docs/PERFORMANCE.md)")
     String precision;
 
-    /** Resolves the option, makes it the process default and says on stderr what was chosen and why. */
+    /**
+     * Resolves the option and makes it the process default; unless it is the default fp32, says on
+     * stderr what was chosen and why (the default stays silent, so that an error stays one line).
+     */
     public Precision.Choice apply() {
         Precision.Choice c = resolve(spec, precision);
         Precision.useByDefault(c.precision());
-        PrintWriter err = spec.commandLine().getErr();
-        err.println(spec.name() + ": " + c.describe());
-        err.flush();
+        if (!"fp32".equalsIgnoreCase(precision.trim())) {
+            PrintWriter err = spec.commandLine().getErr();
+            err.println(spec.name() + ": " + c.describe());
+            err.flush();
+        }
         return c;
     }
 
