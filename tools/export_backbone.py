@@ -29,6 +29,7 @@ activations(x)). `ecrl4j` uses them for Grad-CAM on that layer.
 for it, for `ecrl4j backbone --backbone torchscript:FILE.pt --input IN.npy --expected OUT.npy`.
 """
 import argparse
+import copy
 import json
 import os
 import sys
@@ -209,15 +210,25 @@ def main(argv=None):
         a = trunk(example)
         traced_trunk = torch.jit.trace(trunk, example, check_trace=False)
         traced_pool = torch.jit.trace(pool, a)
+        # forward_bf16 (ecrl4j --precision bf16): a bfloat16 copy of the trunk, traced on a bfloat16
+        # clip; the clip is cast to bf16 on the way in and the activations back to float32 before the
+        # temporal pooling. DJL cannot change a loaded module's parameter types, so the copy is made here.
+        trunk_bf16 = copy.deepcopy(trunk).to(torch.bfloat16)
+        traced_trunk_bf16 = torch.jit.trace(trunk_bf16, example.to(torch.bfloat16), check_trace=False)
 
     class PerFrameEncoder(torch.nn.Module):
-        def __init__(self, trunk, pool):
+        def __init__(self, trunk, pool, trunk_bf16):
             super().__init__()
             self.trunk = trunk
             self.pool = pool
+            self.trunk_bf16 = trunk_bf16
 
         def forward(self, x):
             return self.pool(self.trunk(x))
+
+        @torch.jit.export
+        def forward_bf16(self, x):
+            return self.pool(self.trunk_bf16(x.to(torch.bfloat16)).to(torch.float32))
 
         @torch.jit.export
         def activations(self, x):
@@ -227,10 +238,12 @@ def main(argv=None):
         def from_activations(self, a):
             return self.pool(a)
 
-    scripted = torch.jit.script(PerFrameEncoder(traced_trunk, traced_pool))
+    scripted = torch.jit.script(PerFrameEncoder(traced_trunk, traced_pool, traced_trunk_bf16))
     with torch.no_grad():
         y = scripted(example)
         reference = pool(trunk(example))
+        y16 = scripted.forward_bf16(example)
+    cosine = torch.nn.functional.cosine_similarity(y16.flatten(1), y.flatten(1)).min().item()
     if tuple(y.shape) != (2, frames, d):
         fail("internal error: output shape %s, expected (2, %d, %d)" % (tuple(y.shape), frames, d))
     worst = (y - reference).abs().max().item()
@@ -248,6 +261,8 @@ def main(argv=None):
         "mean": [float(v) for v in mean],
         "std": [float(v) for v in std],
         "width": d,
+        "bf16": {"method": "forward_bf16", "min_cosine_to_fp32": round(cosine, 5),
+                 "max_abs_diff": round((y16 - y).abs().max().item(), 5)},
         "layer": {"r3d_18": "layer4", "r2plus1d_18": "layer4", "s3d": "features", "mvit_v2_s": "norm"}[args.model],
         "activation_frames": int(a.shape[2]),
         "torch": torch.__version__,

@@ -3,7 +3,7 @@
 
 Usage:
     python3 tools/peer_extract.py --model FILE.pt --videos LIST.txt [--frames T] [--size S]
-                                  [--threads N] [--warmup 1] [--json]
+                                  [--threads N] [--warmup 1] [--precision fp32|bf16] [--json]
 
 LIST.txt holds one video path per line. For every video, timed from opening the file to the three
 feature arrays:
@@ -21,7 +21,9 @@ feature arrays:
    1/8 border when none), resized back to S x S (bilinear, torch.nn.functional.interpolate);
 6. the three clips V, S, C normalised with the sidecar's mean and std (FILE.json, else ecrl4j's
    reference values) and each run through the TorchScript module (batch of 1, torch.no_grad,
-   eval mode), as ecrl4j's extract does.
+   eval mode), as ecrl4j's extract does. With --precision bf16 each forward runs under
+   torch.autocast("cpu", dtype=torch.bfloat16) (the output cast back to float32), which is what a
+   PyTorch user does to get bf16 on a CPU.
 
 Prints the rate in videos per second (and with --json one line {"peer_videos_per_s": ...}).
 """
@@ -89,13 +91,17 @@ def split(clip):
     return v, torch.cat(fg), c
 
 
-def extract(path, model, t, size, mean, std):
+def extract(path, model, t, size, mean, std, bf16=False):
     frames = torch.from_numpy(sampled_frames(path, t)).permute(0, 3, 1, 2)
     clip = T.CenterCrop(size)(T.Resize(size, antialias=True)(frames))
     out = []
     for stream in split(clip):
         x = ((stream / 255.0 - mean) / std).permute(1, 0, 2, 3).unsqueeze(0).contiguous()  # (1, 3, T, S, S)
-        out.append(model(x).numpy())
+        if bf16:
+            with torch.autocast("cpu", dtype=torch.bfloat16):
+                out.append(model(x).float().numpy())
+        else:
+            out.append(model(x).numpy())
     return out
 
 
@@ -107,6 +113,8 @@ def main():
     p.add_argument("--size", type=int, default=112)
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--warmup", type=int, default=1, help="untimed videos first (default 1)")
+    p.add_argument("--precision", choices=["fp32", "bf16"], default="fp32",
+                   help="bf16: forwards under torch.autocast('cpu', dtype=torch.bfloat16) (default fp32)")
     p.add_argument("--json", action="store_true")
     a = p.parse_args()
     torch.set_num_threads(a.threads)
@@ -127,14 +135,14 @@ def main():
     std = torch.tensor(std).view(1, 3, 1, 1)
     model = torch.jit.load(a.model).eval()
     for v in videos[:a.warmup]:
-        extract(v, model, a.frames, a.size, mean, std)
+        extract(v, model, a.frames, a.size, mean, std, a.precision == "bf16")
     t0 = time.perf_counter()
     for v in videos:
-        extract(v, model, a.frames, a.size, mean, std)
+        extract(v, model, a.frames, a.size, mean, std, a.precision == "bf16")
     seconds = time.perf_counter() - t0
     rate = len(videos) / seconds
     if a.json:
-        print(json.dumps({"peer_videos_per_s": rate, "videos": len(videos), "seconds": seconds, "threads": a.threads,
+        print(json.dumps({"peer_videos_per_s": rate, "videos": len(videos), "seconds": seconds, "threads": a.threads, "precision": a.precision,
                           "torch": torch.__version__, "torchvision": torchvision.__version__, "av": av.__version__}))
     else:
         print("%d videos in %.2f s: %.3f videos/s (torch %s, %d threads)" % (len(videos), seconds, rate,

@@ -19,14 +19,17 @@ import org.ecrl4j.nn.backbone.BackboneSpec;
 import org.ecrl4j.nn.backbone.ClipShape;
 import org.ecrl4j.nn.backbone.EncoderSharing;
 import org.ecrl4j.nn.backbone.Encoders;
+import org.ecrl4j.nn.backbone.TorchScriptEncoder;
 import org.ecrl4j.nn.backbone.VideoEncoder;
 import org.ecrl4j.perf.ExtractPeer;
 import org.ecrl4j.pipeline.VideoFeatures;
 import org.ecrl4j.saliency.SaliencyMethod;
 import org.ecrl4j.saliency.SaliencyMethods;
 import org.ecrl4j.saliency.SplitOptions;
+import org.ecrl4j.util.Precision;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -78,6 +81,13 @@ public final class BenchExtractCommand implements Callable<Integer> {
     @Option(names = "--peer", description = "also run the Python peer, alternating with our measurement")
     boolean peer;
 
+    @Mixin PrecisionOption precision;
+
+    @Option(names = "--peer-precision", defaultValue = "fp32", paramLabel = "P",
+            description = "the peer's precision: fp32, bf16 (torch.autocast(\"cpu\", dtype=torch.bfloat16)) or both"
+                    + " (default: ${DEFAULT-VALUE})")
+    String peerPrecision;
+
     @Option(names = "--python", defaultValue = "/usr/bin/python3",
             description = "Python with torch, torchvision and av for the peer (default: ${DEFAULT-VALUE})")
     Path python;
@@ -116,7 +126,13 @@ public final class BenchExtractCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--spark and --peer are two benchmarks; give one");
         }
         ExtractPeer peerRunner = peer ? new ExtractPeer(python, peerScript()) : null;
+        if (!List.of("fp32", "bf16", "both").contains(peerPrecision)) {
+            throw new ParameterException(spec.commandLine(), "--peer-precision must be fp32, bf16 or both, got '"
+                    + peerPrecision + "'");
+        }
+        List<Boolean> peerBf16 = peerPrecision.equals("both") ? List.of(false, true) : List.of(peerPrecision.equals("bf16"));
         ThreadsOption.apply(threads);
+        Precision.Choice chosen = precision.apply();
         List<VideoSample> samples = new ArrayList<>();
         for (VideoSample v : DatasetReaders.read(data)) {
             if (split == null || DatasetReaders.normalizeSplit(v.split()).equals(DatasetReaders.normalizeSplit(split))) {
@@ -164,7 +180,7 @@ public final class BenchExtractCommand implements Callable<Integer> {
                 }
                 Files.writeString(list, b.toString());
                 double[] ours = new double[rounds];
-                double[] theirs = new double[peer ? rounds : 0];
+                double[][] theirs = new double[peer ? peerBf16.size() : 0][rounds];
                 String peerTorch = null;
                 String peerAv = null;
                 for (int r = 0; r < rounds; r++) {
@@ -174,26 +190,39 @@ public final class BenchExtractCommand implements Callable<Integer> {
                     }
                     ours[r] = good.size() / ((System.nanoTime() - t0) / 1e9);
                     err.printf(Locale.ROOT, "round %d: ecrl4j %.3f videos/s%n", r + 1, ours[r]);
-                    if (peer) {
+                    for (int k = 0; k < theirs.length; k++) {
                         ExtractPeer.Result p = peerRunner.run(((BackboneSpec.TorchScript) bspec).file(), list, t, s,
-                                threads);
-                        theirs[r] = p.videosPerSecond();
+                                threads, peerBf16.get(k));
+                        theirs[k][r] = p.videosPerSecond();
                         peerTorch = p.torchVersion();
                         peerAv = p.avVersion();
-                        err.printf(Locale.ROOT, "round %d: peer   %.3f videos/s%n", r + 1, theirs[r]);
+                        err.printf(Locale.ROOT, "round %d: peer %s %.3f videos/s%n", r + 1, peerBf16.get(k) ? "bf16" : "fp32",
+                                theirs[k][r]);
                     }
                     err.flush();
                 }
                 double oursRate = median(ours);
-                Double peerRate = peer ? median(theirs) : null;
+                Double peerRate = peer ? median(theirs[0]) : null;
                 String engine = Engine.getEngine("PyTorch").getVersion();
                 if (json) {
                     ObjectMapper m = new ObjectMapper();
                     ObjectNode o = m.createObjectNode();
                     o.put("ecrl4j_videos_per_s", oursRate);
+                    o.put("precision", chosen.precision().label());
+                    o.put("precision_reason", chosen.reason());
+                    o.put("backbone_precision", encoders.distinct().stream().map(e -> e instanceof TorchScriptEncoder ts
+                            ? ts.precision().label() : "fp32").distinct().reduce((x, y) -> x + "," + y).orElse("fp32"));
                     if (peer) {
+                        // the first peer variant keeps the historical keys; a second (--peer-precision both) adds *_bf16
+                        o.put("peer_precision", peerBf16.get(0) ? "bf16" : "fp32");
                         o.put("peer_videos_per_s", peerRate);
                         o.put("ratio", oursRate / peerRate);
+                        if (theirs.length > 1) {
+                            o.put("peer_bf16_videos_per_s", median(theirs[1]));
+                            o.put("ratio_bf16", oursRate / median(theirs[1]));
+                            ArrayNode pb = o.putArray("peer_bf16_rounds");
+                            Arrays.stream(theirs[1]).forEach(pb::add);
+                        }
                     } else {
                         o.putNull("peer_videos_per_s");
                         o.putNull("ratio");
@@ -212,16 +241,20 @@ public final class BenchExtractCommand implements Callable<Integer> {
                     ArrayNode a = o.putArray("ecrl4j_rounds");
                     Arrays.stream(ours).forEach(a::add);
                     ArrayNode pa = o.putArray("peer_rounds");
-                    Arrays.stream(theirs).forEach(pa::add);
+                    if (peer) {
+                        Arrays.stream(theirs[0]).forEach(pa::add);
+                    }
                     o.put("omp_wait_policy", System.getenv().getOrDefault("OMP_WAIT_POLICY", ""));
                     out.println(m.writeValueAsString(o));
                 } else {
                     out.printf(Locale.ROOT, "%d videos, T=%d, %dx%d, %s, %d threads, median of %d rounds%n", good.size(),
                             t, s, s, bspec, threads, rounds);
-                    out.printf(Locale.ROOT, "ecrl4j (libtorch %s): %.3f videos/s%n", engine, oursRate);
-                    if (peer) {
-                        out.printf(Locale.ROOT, "peer   (torch %s, av %s): %.3f videos/s%n", peerTorch, peerAv, peerRate);
-                        out.printf(Locale.ROOT, "ratio: %.2f%n", oursRate / peerRate);
+                    out.printf(Locale.ROOT, "ecrl4j (libtorch %s, %s): %.3f videos/s%n", engine, chosen.describe(), oursRate);
+                    for (int k = 0; k < theirs.length; k++) {
+                        String pp = peerBf16.get(k) ? "bf16" : "fp32";
+                        out.printf(Locale.ROOT, "peer %s (torch %s, av %s): %.3f videos/s%n", pp, peerTorch, peerAv,
+                                median(theirs[k]));
+                        out.printf(Locale.ROOT, "ratio to the %s peer: %.2f%n", pp, oursRate / median(theirs[k]));
                     }
                 }
                 out.flush();

@@ -16,7 +16,9 @@ import org.ecrl4j.perf.BenchSizes;
 import org.ecrl4j.perf.HeadBenchmark;
 import org.ecrl4j.perf.HeadFlops;
 import org.ecrl4j.perf.TorchPeer;
+import org.ecrl4j.util.Precision;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -65,6 +67,27 @@ public final class BenchHeadCommand implements Callable<Integer> {
             description = "Environment of the peer: same (ours, launcher defaults such as OMP_WAIT_POLICY=PASSIVE"
                     + " included), plain (without them, as run by hand) or both (default: ${DEFAULT-VALUE}).")
     PeerEnv peerEnv;
+
+    @Mixin PrecisionOption precision;
+
+    /** The peer's number formats. */
+    enum PeerPrecision {
+        /** float32, as a typical user runs it. */
+        fp32,
+        /** under torch.autocast("cpu", dtype=torch.bfloat16). */
+        bf16,
+        /** both, one after the other in every round. */
+        both
+    }
+
+    @Option(names = "--peer-precision", defaultValue = "fp32",
+            description = "The peer's precision: fp32 (as a typical user runs it), bf16 (torch.autocast(\"cpu\","
+                    + " dtype=torch.bfloat16)) or both (default: ${DEFAULT-VALUE}).")
+    PeerPrecision peerPrecision;
+
+    @Option(names = "--autocast-wrapper", defaultValue = "tools/peer_head_autocast.py", hidden = true,
+            description = "The script that runs the peer under bf16 autocast.")
+    Path autocastWrapper;
 
     @Option(names = "--python", defaultValue = "/usr/bin/python3",
             description = "Python with torch for the peer (default: ${DEFAULT-VALUE}).")
@@ -115,6 +138,7 @@ public final class BenchHeadCommand implements Callable<Integer> {
         }
         PrintWriter err = spec.commandLine().getErr();
         HeadBenchmark.useThreads(threads);
+        Precision.Choice chosen = precision.apply();
         err.printf(Locale.ROOT, "bench head: %s %s, %d intra-op threads; B=%d T=%d d=%d L=%d K_c=%d K_g=%d%n",
                 Engine.getInstance().getEngineName(), Engine.getInstance().getVersion(),
                 HeadBenchmark.engineThreads(), sizes.batch(), sizes.frames(), sizes.width(), sizes.classes(),
@@ -127,19 +151,30 @@ public final class BenchHeadCommand implements Callable<Integer> {
         double[] train = new double[rounds];
         double[] infer = new double[rounds];
         double[] inferRecompute = new double[rounds];
-        List<PeerEnv> envs = !peer ? List.of()
-                : peerEnv == PeerEnv.both ? List.of(PeerEnv.same, PeerEnv.plain) : List.of(peerEnv);
+        List<PeerVariant> envs = new ArrayList<>();
+        if (peer) {
+            for (PeerEnv e : peerEnv == PeerEnv.both ? List.of(PeerEnv.same, PeerEnv.plain) : List.of(peerEnv)) {
+                for (PeerPrecision pp : peerPrecision == PeerPrecision.both
+                        ? List.of(PeerPrecision.fp32, PeerPrecision.bf16) : List.of(peerPrecision)) {
+                    envs.add(new PeerVariant(e, pp));
+                }
+            }
+        }
+        double bf16Gemm = 0;
+        double[] bf16GemmRounds = new double[rounds];
         double[][] peerTrain = new double[envs.size()][rounds];
         double[][] peerInfer = new double[envs.size()][rounds];
         List<TorchPeer.Result> peerRuns = new ArrayList<>();
         long params;
-        try (HeadBenchmark bench = new HeadBenchmark(sizes, seed)) {
+        try (HeadBenchmark bench = new HeadBenchmark(sizes, seed, chosen.precision())) {
             params = bench.parameterCount();
             for (int r = 0; r < rounds; r++) {
                 sgemmRounds[r] = HeadBenchmark.sgemmRate(sgemmSize, 5, seed);
                 sgemm = Math.max(sgemm, sgemmRounds[r]);
-                err.printf(Locale.ROOT, "round %d/%d sgemm %d^3: %.1f GFLOP/s%n", r + 1, rounds, sgemmSize,
-                        sgemmRounds[r] / 1e9);
+                bf16GemmRounds[r] = HeadBenchmark.gemmRate(sgemmSize, 5, seed, Precision.BF16);
+                bf16Gemm = Math.max(bf16Gemm, bf16GemmRounds[r]);
+                err.printf(Locale.ROOT, "round %d/%d gemm %d^3: %.1f GFLOP/s fp32, %.1f GFLOP/s bf16%n", r + 1, rounds,
+                        sgemmSize, sgemmRounds[r] / 1e9, bf16GemmRounds[r] / 1e9);
                 train[r] = bench.trainRate(warmup, steps);
                 infer[r] = bench.inferenceRate(warmup, steps, true);
                 inferRecompute[r] = bench.inferenceRate(warmup, steps, false);
@@ -148,11 +183,13 @@ public final class BenchHeadCommand implements Callable<Integer> {
                         r + 1, rounds, train[r], infer[r], inferRecompute[r]);
                 err.flush();
                 for (int e = 0; e < envs.size(); e++) {
-                    TorchPeer.Result pr = torch.run(threads, steps, sizes.batch(), envs.get(e) == PeerEnv.same);
+                    PeerVariant v = envs.get(e);
+                    TorchPeer.Result pr = torch.run(threads, steps, sizes.batch(), v.env() == PeerEnv.same,
+                            v.precision() == PeerPrecision.bf16 ? autocastWrapper : null);
                     peerRuns.add(pr);
                     peerTrain[e][r] = pr.trainStepsPerSecond();
                     peerInfer[e][r] = pr.inferenceBatchesPerSecond();
-                    err.printf(Locale.ROOT, "round %d/%d peer (%s env): %.2f train steps/s, %.2f inference"
+                    err.printf(Locale.ROOT, "round %d/%d peer (%s): %.2f train steps/s, %.2f inference"
                             + " batches/s%n", r + 1, rounds, envs.get(e), peerTrain[e][r], peerInfer[e][r]);
                     err.flush();
                 }
@@ -172,6 +209,8 @@ public final class BenchHeadCommand implements Callable<Integer> {
         o.put("steps", steps);
         o.put("warmup", warmup);
         o.put("rounds", rounds);
+        o.put("precision", chosen.precision().label());
+        o.put("precision_reason", chosen.reason());
         ObjectNode s = o.putObject("sizes");
         s.put("B", sizes.batch());
         s.put("T", sizes.frames());
@@ -192,12 +231,13 @@ public final class BenchHeadCommand implements Callable<Integer> {
         }
         o.set("ecrl4j", ours);
         for (int e = 0; e < envs.size(); e++) {
-            String suffix = envs.get(e) == PeerEnv.same ? "" : "_plain_env";
+            String suffix = envs.get(e).suffix();
             ObjectNode p = figures(mapper, peerTrain[e], peerInfer[e]);
             p.put("torch", peerRuns.get(0).torchVersion());
+            p.put("precision", envs.get(e).precision() == PeerPrecision.bf16 ? "bf16 (torch.autocast cpu)" : "fp32");
             p.put("params", peerRuns.get(0).parameters());
             ArrayNode unset = p.putArray("launcher_defaults_removed");
-            if (envs.get(e) == PeerEnv.plain) {
+            if (envs.get(e).env() == PeerEnv.plain) {
                 torch.launcherSet().forEach(unset::add);
             }
             o.set("peer" + suffix, p);
@@ -211,18 +251,35 @@ public final class BenchHeadCommand implements Callable<Integer> {
         f.put("inference_batch", flops.inference());
         f.put("inference_batch_cached", flops.inferenceCached());
         o.put("sgemm_gflops", round(sgemm / 1e9, 2));
+        o.put("bf16_gemm_gflops", round(bf16Gemm / 1e9, 2));
+        ArrayNode bg = o.putArray("bf16_gemm_gflops_rounds");
+        for (double v : bf16GemmRounds) {
+            bg.add(round(v / 1e9, 2));
+        }
+        // The bound of each precision: its best n^3 product rate over the head's FLOP.
+        ObjectNode bounds = o.putObject("bounds");
+        for (Precision p : Precision.values()) {
+            double rate = p == Precision.BF16 ? bf16Gemm : sgemm;
+            ObjectNode b = bounds.putObject(p.label());
+            b.put("gemm_gflops", round(rate / 1e9, 2));
+            b.put("train_steps_per_s", round(rate / flops.training(), 2));
+            b.put("infer_batches_per_s", round(rate / flops.inference(), 2));
+            b.put("infer_cached_batches_per_s", round(rate / flops.inferenceCached(), 2));
+        }
         ArrayNode sg = o.putArray("sgemm_gflops_rounds");
         for (double v : sgemmRounds) {
             sg.add(round(v / 1e9, 2));
         }
         ObjectNode bound = o.putObject("bound");
-        double trainBound = sgemm / flops.training();
-        double inferBound = sgemm / flops.inference();
+        double rate = chosen.precision() == Precision.BF16 ? bf16Gemm : sgemm;
+        bound.put("precision", chosen.precision().label());
+        double trainBound = rate / flops.training();
+        double inferBound = rate / flops.inference();
         bound.put("train_steps_per_s", round(trainBound, 2));
         bound.put("infer_batches_per_s", round(inferBound, 2));
         bound.put("train_fraction", round(median(train) / trainBound, 3));
-        bound.put("infer_cached_batches_per_s", round(sgemm / flops.inferenceCached(), 2));
-        bound.put("infer_fraction", round(median(infer) / (sgemm / flops.inferenceCached()), 3));
+        bound.put("infer_cached_batches_per_s", round(rate / flops.inferenceCached(), 2));
+        bound.put("infer_fraction", round(median(infer) / (rate / flops.inferenceCached()), 3));
         bound.put("infer_recompute_fraction", round(median(inferRecompute) / inferBound, 3));
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
@@ -232,20 +289,34 @@ public final class BenchHeadCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "%-28s %14.2f %18.2f%n", "ecrl4j (median)", median(train), median(infer));
             out.printf(Locale.ROOT, "%-28s %14s %18.2f%n", "ecrl4j, G recomputed", "", median(inferRecompute));
             for (int e = 0; e < envs.size(); e++) {
-                out.printf(Locale.ROOT, "%-28s %14.2f %18.2f%n", "peer, " + envs.get(e) + " env (median)",
+                out.printf(Locale.ROOT, "%-28s %14.2f %18.2f%n", "peer, " + envs.get(e) + " (median)",
                         median(peerTrain[e]), median(peerInfer[e]));
                 out.printf(Locale.ROOT, "%-28s %14.2f %18.2f%n", "ratio ecrl4j / peer " + envs.get(e),
                         median(train) / median(peerTrain[e]), median(infer) / median(peerInfer[e]));
             }
             out.printf(Locale.ROOT, "%-28s %14.2f %18.2f%n",
-                    String.format(Locale.ROOT, "bound at %.0f GFLOP/s", sgemm / 1e9), trainBound, inferBound);
+                    String.format(Locale.ROOT, "bound at %.0f GFLOP/s %s", rate / 1e9, chosen.precision().label()),
+                    trainBound, inferBound);
             out.printf(Locale.ROOT, "FLOP: %.2f G per training step, %.2f G per inference batch (%.2f G with the"
                     + " cache); ecrl4j reaches %.0f%% / %.0f%% of the bound%n", flops.training() / 1e9,
                     flops.inference() / 1e9, flops.inferenceCached() / 1e9, 100 * median(train) / trainBound,
-                    100 * median(infer) * flops.inferenceCached() / sgemm);
+                    100 * median(infer) * flops.inferenceCached() / rate);
         }
         out.flush();
         return 0;
+    }
+
+    /** One peer measurement per round: its environment and its precision. */
+    record PeerVariant(PeerEnv env, PeerPrecision precision) {
+        /** The JSON keys' suffix: none for the same-environment fp32 peer. */
+        String suffix() {
+            return (env == PeerEnv.same ? "" : "_plain_env") + (precision == PeerPrecision.bf16 ? "_bf16" : "");
+        }
+
+        @Override
+        public String toString() {
+            return env + " env" + (precision == PeerPrecision.bf16 ? " bf16" : "");
+        }
     }
 
     private static ObjectNode figures(ObjectMapper mapper, double[] train, double[] infer) {

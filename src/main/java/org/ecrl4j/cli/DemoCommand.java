@@ -65,9 +65,12 @@ public final class DemoCommand implements Callable<Integer> {
                     + " depend on the count)")
     int threads;
 
+    @picocli.CommandLine.Mixin PrecisionOption precision;
+
     @Override
     public Integer call() throws Exception {
         ThreadsOption.apply(threads);
+        precision.apply();
         List<Long> seedList = experiment.seedList();
         TrainOptions head = experiment.head();
         org.ecrl4j.synth.SynthConfig benchmark;

@@ -53,6 +53,7 @@ public final class EvalCommand implements Callable<Integer> {
     boolean json;
 
     @Mixin ThreadsOption threads;
+    @Mixin PrecisionOption precision;
 
     @Mixin FeatureFileOptions featureFiles;
 
@@ -68,6 +69,7 @@ public final class EvalCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         threads.apply();
+        precision.apply();
         if ((features == null) == (data == null)) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "give exactly one of --features (cached features) and --data (videos)");

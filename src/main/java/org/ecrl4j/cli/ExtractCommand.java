@@ -52,6 +52,7 @@ public final class ExtractCommand implements Callable<Integer> {
     @Mixin VideoOptions video;
 
     @Mixin ThreadsOption threads;
+    @Mixin PrecisionOption precision;
 
     @Mixin SparkOptions spark;
 
@@ -65,6 +66,7 @@ public final class ExtractCommand implements Callable<Integer> {
         OutputFolder.checkFile(out, overwrite, Npz::writtenByEcrl4j, "FEATURES.npz", sibling(out, ".classes.txt"),
                 sibling(out, ".skipped.txt"));
         threads.apply();
+        precision.apply();
         BackboneSpec spec = BackboneSpec.parse(backbone);
         SplitOptions splitOptions = video.split(SplitOptions.PAPER);
         int frames = video.frames(spec);
@@ -112,6 +114,7 @@ public final class ExtractCommand implements Callable<Integer> {
     /** {@code --spark}: the same per-video pipeline as tasks of a Spark job, into a Parquet folder. */
     private int extractOnSpark() throws Exception {
         threads.apply();
+        precision.apply();
         SplitOptions splitOptions = video.split(SplitOptions.PAPER);
         List<VideoSample> all = DatasetReaders.read(data);
         List<String> classes = DatasetReaders.classes(data, all);

@@ -60,10 +60,12 @@ public final class PredictCommand implements Callable<Integer> {
     Integer workers;
 
     @Mixin ThreadsOption threads;
+    @Mixin PrecisionOption precision;
 
     @Override
     public Integer call() throws Exception {
         threads.apply();
+        precision.apply();
         if (top < 1) {
             throw new IllegalArgumentException("--top must be >= 1, got " + top);
         }

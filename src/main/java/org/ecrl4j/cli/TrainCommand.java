@@ -108,6 +108,7 @@ public final class TrainCommand implements Callable<Integer> {
     Integer globalEntries;
 
     @Mixin ThreadsOption threads;
+    @Mixin PrecisionOption precision;
 
     @Mixin FeatureFileOptions featureFiles;
 
@@ -118,6 +119,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         threads.apply();
+        precision.apply();
         if ((features == null) == (data == null)) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "give exactly one of --features (cached features) and --data (videos)");

@@ -1,5 +1,6 @@
 package org.ecrl4j.nn;
 
+import org.ecrl4j.util.Precision;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -33,7 +34,7 @@ import ai.djl.util.PairList;
  * (the frozen {@code head-checkpoint-v1.bin} included); the outside reference
  * ({@code tools/reference/ecrl_head.py}) takes W_a as an affine map and matches to 1e-5.
  */
-public final class BackdoorAdjustment extends AbstractBlock {
+public final class BackdoorAdjustment extends AbstractBlock implements MixedPrecision {
     private final int width;
     private final int attentionWidth;
     private final BdAttention attention;
@@ -44,6 +45,7 @@ public final class BackdoorAdjustment extends AbstractBlock {
     private final Linear additiveScore;
     private final Linear wa;
     private final Linear wb;
+    private Precision precision = Precision.FP32;
 
     /**
      * @param width d
@@ -108,7 +110,7 @@ public final class BackdoorAdjustment extends AbstractBlock {
             NDArray kz = Layers.local(key.forward(ps, new NDList(z), training).head(), step); // (K,d_a)
             NDArray scores;
             if (attention == BdAttention.DOT) {
-                scores = Layers.scale(q.matMul(kz.transpose()), 1 / Math.sqrt(attentionWidth)); // (B,K)
+                scores = Layers.scale(Layers.matMul(q, kz.transpose(), precision, training), 1 / Math.sqrt(attentionWidth)); // (B,K)
             } else {
                 NDArray hidden = q.expandDims(1).add(kz.expandDims(0)).tanh(); // (B,K,d_a)
                 scores = additiveScore.forward(ps, new NDList(hidden), training).head().squeeze(-1);
@@ -120,6 +122,11 @@ public final class BackdoorAdjustment extends AbstractBlock {
         NDArray fcc = wa.forward(ps, new NDList(j), training).head()
                 .add(wb.forward(ps, new NDList(ez), training).head());
         return new NDList(fcc, mu);
+    }
+
+    @Override
+    public void setPrecision(Precision p) {
+        precision = p;
     }
 
     @Override

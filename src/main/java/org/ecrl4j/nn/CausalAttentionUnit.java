@@ -1,5 +1,6 @@
 package org.ecrl4j.nn;
 
+import org.ecrl4j.util.Precision;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -39,7 +40,7 @@ import ai.djl.util.PairList;
  * reuse them (GLCA does this for G while an inference cache is open). Training refuses them: its
  * dropout mask on X changes every step and the parameters move.
  */
-public final class CausalAttentionUnit extends AbstractBlock {
+public final class CausalAttentionUnit extends AbstractBlock implements MixedPrecision {
     private final int width;
     private final float dropout;
     private final Linear wv;
@@ -48,6 +49,7 @@ public final class CausalAttentionUnit extends AbstractBlock {
     private final Linear wh1;
     private final Linear wh2;
     private final Linear wa;
+    private Precision precision = Precision.FP32;
 
     public CausalAttentionUnit(int width, float dropout) {
         this.width = width;
@@ -105,8 +107,8 @@ public final class CausalAttentionUnit extends AbstractBlock {
         hidden = ai.djl.nn.Activation.relu(hidden);
         NDArray weights = wa.forward(ps, new NDList(hidden), training).head().squeeze(-1).softmax(-1);
         NDArray out = shared
-                ? weights.matMul(x) // (B,N) x (N,d)
-                : weights.expandDims(1).matMul(x).squeeze(1); // (B,1,N) x (B,N,d)
+                ? Layers.matMul(weights, x, precision, training) // (B,N) x (N,d)
+                : Layers.matMul(weights.expandDims(1), x, precision, training).squeeze(1); // (B,1,N) x (B,N,d)
         return new NDList(out, weights);
     }
 
@@ -122,6 +124,11 @@ public final class CausalAttentionUnit extends AbstractBlock {
         NDArray key = wk.forward(ps, new NDList(x), false).head();
         projected.head().attach(manager);
         return new NDList(Layers.local(value, manager), Layers.local(key, manager));
+    }
+
+    @Override
+    public void setPrecision(Precision p) {
+        precision = p;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package org.ecrl4j.nn;
 
+import org.ecrl4j.util.Precision;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -44,6 +45,7 @@ public final class EcrlHead extends AbstractBlock {
     private final Optional<GlobalLocalCausalAttention> glca;
     private NDArray confounders;
     private NDArray prior;
+    private Precision precision = Precision.FP32;
 
     /** One additive term of the logits: its (B, L) contribution, with its named outputs appended to {@code out}. */
     private interface Term {
@@ -252,6 +254,31 @@ public final class EcrlHead extends AbstractBlock {
      */
     public InferenceCache cacheForInference(NDManager manager) {
         return glca.<InferenceCache>map(g -> g.cacheGlobalProjections(manager)).orElse(() -> { });
+    }
+
+    /**
+     * Sets the precision of the head's matrix work (linear layers, attention products, dictionary
+     * projections); see {@link Precision}. Parameters stay float32 either way.
+     */
+    public void setPrecision(Precision p) {
+        List<MixedPrecision> blocks = new ArrayList<>();
+        collect(this, MixedPrecision.class, blocks);
+        blocks.forEach(b -> b.setPrecision(p));
+        precision = p;
+    }
+
+    /** The precision of the head's matrix work (fp32 unless {@link #setPrecision} changed it). */
+    public Precision precision() {
+        return precision;
+    }
+
+    private static <T> void collect(ai.djl.nn.Block block, Class<T> type, List<T> into) {
+        if (type.isInstance(block)) {
+            into.add(type.cast(block));
+        }
+        for (ai.djl.nn.Block child : block.getChildren().values()) {
+            collect(child, type, into);
+        }
     }
 
     @Override

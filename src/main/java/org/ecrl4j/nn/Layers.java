@@ -1,15 +1,25 @@
 package org.ecrl4j.nn;
 
+import org.ecrl4j.util.Precision;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.core.Linear;
 
 /** Small helpers shared by the blocks. */
-final class Layers {
+public final class Layers {
     private Layers() {}
 
+    /** A linear layer whose product follows the head's precision ({@link MixedLinear}). */
     static Linear linear(long units, boolean bias) {
-        return Linear.builder().setUnits(units).optBias(bias).build();
+        return new MixedLinear(units, bias);
+    }
+
+    /**
+     * {@code a.matMul(b)} in the given precision: with bf16 both operands are cast to bfloat16 and
+     * the product is cast back to float32 (softmax and sums that follow stay float32).
+     */
+    public static NDArray matMul(NDArray a, NDArray b, Precision precision, boolean training) {
+        return precision == Precision.FP32 ? a.matMul(b) : Bf16Ops.get().matMul(a, b, training);
     }
 
     /**

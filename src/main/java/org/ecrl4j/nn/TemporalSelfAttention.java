@@ -1,5 +1,6 @@
 package org.ecrl4j.nn;
 
+import org.ecrl4j.util.Precision;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -24,13 +25,14 @@ import ai.djl.util.PairList;
  *
  * <p>Input (B, T, d); output (B, T, d).
  */
-public final class TemporalSelfAttention extends AbstractBlock {
+public final class TemporalSelfAttention extends AbstractBlock implements MixedPrecision {
     private final int frames;
     private final int width;
     private final Parameter position;
     private final Linear query;
     private final Linear key;
     private final Linear value;
+    private Precision precision = Precision.FP32;
 
     public TemporalSelfAttention(int frames, int width) {
         this.frames = frames;
@@ -51,9 +53,14 @@ public final class TemporalSelfAttention extends AbstractBlock {
         NDArray q = query.forward(ps, new NDList(h), training).head();
         NDArray k = key.forward(ps, new NDList(h), training).head();
         NDArray v = value.forward(ps, new NDList(h), training).head();
-        NDArray scores = Layers.scale(q.matMul(k.transpose(0, 2, 1)), 1 / Math.sqrt(width)); // (B,T,T)
+        NDArray scores = Layers.scale(Layers.matMul(q, k.transpose(0, 2, 1), precision, training), 1 / Math.sqrt(width)); // (B,T,T)
         NDArray attention = scores.softmax(-1);
-        return new NDList(x.add(attention.matMul(v)));
+        return new NDList(x.add(Layers.matMul(attention, v, precision, training)));
+    }
+
+    @Override
+    public void setPrecision(Precision p) {
+        precision = p;
     }
 
     @Override

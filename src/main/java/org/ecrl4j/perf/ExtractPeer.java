@@ -41,9 +41,18 @@ public record ExtractPeer(Path python, Path script) {
      */
     public Result run(Path model, Path videoList, int frames, int size, int threads)
             throws IOException, InterruptedException {
+        return run(model, videoList, frames, size, threads, false);
+    }
+
+    /** As {@link #run(Path, Path, int, int, int)}; with {@code bf16} the peer's forwards run under bf16 autocast. */
+    public Result run(Path model, Path videoList, int frames, int size, int threads, boolean bf16)
+            throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(python.toString(), script.toString(), "--model", model.toString(),
                 "--videos", videoList.toString(), "--frames", Integer.toString(frames), "--size", Integer.toString(size),
                 "--threads", Integer.toString(threads), "--json"));
+        if (bf16) {
+            cmd.addAll(List.of("--precision", "bf16"));
+        }
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -13,6 +13,8 @@ import org.ecrl4j.nn.HeadConfig;
 import org.ecrl4j.recipe.Recipes;
 import org.ecrl4j.nn.HeadShape;
 import org.ecrl4j.nn.InferenceCache;
+import org.ecrl4j.nn.Layers;
+import org.ecrl4j.util.Precision;
 import org.ecrl4j.train.HeadModel;
 import org.ecrl4j.train.TrainOptions;
 import org.ecrl4j.train.TrainStep;
@@ -42,6 +44,15 @@ public final class HeadBenchmark implements AutoCloseable {
      * @param seed fixes parameters, features, dictionaries and labels
      */
     public HeadBenchmark(BenchSizes sizes, long seed) {
+        this(sizes, seed, Precision.FP32);
+    }
+
+    /**
+     * Builds the head and its inputs, with the head's matrix work in {@code precision}.
+     *
+     * @param seed fixes parameters, features, dictionaries and labels
+     */
+    public HeadBenchmark(BenchSizes sizes, long seed, Precision precision) {
         this.sizes = sizes;
         SplittableRandom random = new SplittableRandom(seed);
         int d = sizes.width();
@@ -52,6 +63,7 @@ public final class HeadBenchmark implements AutoCloseable {
         HeadConfig config = Recipes.ECRL.head().toBuilder().globalEntries(sizes.globalEntries()).build();
         model = HeadModel.create(config, new HeadShape(sizes.frames(), d, sizes.classes()),
                 new ConfounderDictionary(z, prior, DictionaryKind.BACKGROUND), g, seed);
+        model.head().setPrecision(precision);
         TrainOptions options = TrainOptions.pretrained(seed);
         step = new TrainStep(model, TrainStep.adam(options, 1_000_000));
         streams = new float[3][sizes.batch() * sizes.frames() * d];
@@ -185,6 +197,15 @@ public final class HeadBenchmark implements AutoCloseable {
      * threads, over {@code repeats} timed products after one untimed.
      */
     public static double sgemmRate(int n, int repeats, long seed) {
+        return gemmRate(n, repeats, seed, Precision.FP32);
+    }
+
+    /**
+     * The best rate, in FLOP/s, of an n × n × n matrix product in {@code precision} (bf16: float32
+     * operands cast to bfloat16, multiplied, the result cast back, as the head's bf16 products do) on the engine's threads, over {@code repeats} timed
+     * products after one untimed.
+     */
+    public static double gemmRate(int n, int repeats, long seed, Precision precision) {
         try (NDManager m = NDManager.newBaseManager()) {
             SplittableRandom random = new SplittableRandom(seed);
             float[] x = new float[n * n];
@@ -193,11 +214,13 @@ public final class HeadBenchmark implements AutoCloseable {
             }
             NDArray a = m.create(x, new Shape(n, n));
             NDArray b = a.transpose().duplicate();
-            a.matMul(b).close();
+            java.util.function.BinaryOperator<NDArray> mm = precision == Precision.BF16
+                    ? (x1, x2) -> Layers.matMul(x1, x2, Precision.BF16, false) : NDArray::matMul;
+            mm.apply(a, b).close();
             double best = 0;
             for (int r = 0; r < repeats; r++) {
                 long t0 = System.nanoTime();
-                NDArray c = a.matMul(b);
+                NDArray c = mm.apply(a, b);
                 c.getFloat(0, 0);
                 double s = (System.nanoTime() - t0) / 1e9;
                 c.close();

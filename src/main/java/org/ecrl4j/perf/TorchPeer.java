@@ -46,7 +46,24 @@ public record TorchPeer(Path python, Path script, List<String> launcherSet) {
      */
     public Result run(int threads, int steps, int batch, boolean sameEnvironment)
             throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(python.toString(), script.toString(), "--shared-global", "--json",
+        return run(threads, steps, batch, sameEnvironment, null);
+    }
+
+    /**
+     * Runs the peer once; with {@code autocastWrapper} (tools/peer_head_autocast.py) the peer runs
+     * under {@code torch.autocast("cpu", dtype=torch.bfloat16)}, else in float32.
+     */
+    public Result run(int threads, int steps, int batch, boolean sameEnvironment, Path autocastWrapper)
+            throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(python.toString()));
+        if (autocastWrapper != null) {
+            if (!Files.isRegularFile(autocastWrapper)) {
+                throw new IOException("Autocast wrapper " + autocastWrapper + " not found (tools/peer_head_autocast.py"
+                        + " of the repository); run from the repository's folder");
+            }
+            cmd.add(autocastWrapper.toString());
+        }
+        cmd.addAll(List.of(script.toString(), "--shared-global", "--json",
                 "--threads", Integer.toString(threads), "--steps", Integer.toString(steps),
                 "--batch", Integer.toString(batch)));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);

@@ -24,6 +24,7 @@ import org.ecrl4j.data.Npz;
 import org.ecrl4j.dictionary.ConfounderDictionary;
 import org.ecrl4j.dictionary.DictionaryKind;
 import org.ecrl4j.nn.EcrlHead;
+import org.ecrl4j.util.Precision;
 import org.ecrl4j.nn.HeadConfig;
 import org.ecrl4j.nn.HeadShape;
 import org.ecrl4j.nn.InferenceCache;
@@ -73,6 +74,7 @@ public final class HeadModel implements AutoCloseable {
         Engine.getInstance().setRandomSeed((int) seed);
         NDManager manager = NDManager.newBaseManager();
         EcrlHead head = new EcrlHead(config, shape);
+        head.setPrecision(Precision.processDefault());
         if (globalInit != null) {
             float[] flat = new float[globalInit.length * shape.width()];
             for (int i = 0; i < globalInit.length; i++) {
@@ -247,6 +249,7 @@ public final class HeadModel implements AutoCloseable {
         NDManager manager = NDManager.newBaseManager();
         try (in) {
             EcrlHead head = new EcrlHead(config, shape);
+            head.setPrecision(Precision.processDefault());
             head.initialize(manager);
             head.loadParameters(manager, new DataInputStream(in));
             if (in.read() != -1) {

@@ -37,8 +37,30 @@ class BenchHeadCommandTest {
     }
 
     @Test
+    void bf16RunReportsItsPrecisionAndTheBoundOfEach() throws Exception {
+        StringWriter o = new StringWriter(), e = new StringWriter();
+        try {
+            int rc = EcrlCommandTest.run(o, e, "bench", "head", "--width", "16", "--steps", "2", "--warmup", "1",
+                    "--rounds", "1", "--threads", "1", "--sgemm-size", "64", "--precision", "bf16", "--json");
+            assertEquals(0, rc, e.toString());
+        } finally {
+            org.ecrl4j.util.Precision.useByDefault(org.ecrl4j.util.Precision.FP32); // the option sets the process default
+        }
+        JsonNode j = new ObjectMapper().readTree(o.toString());
+        assertEquals("bf16", j.at("/precision").asText());
+        assertEquals("bf16", j.at("/bound/precision").asText());
+        assertTrue(j.at("/precision_reason").asText().startsWith("requested"), j.toString());
+        assertTrue(j.at("/bounds/fp32/gemm_gflops").asDouble() > 0 && j.at("/bounds/bf16/gemm_gflops").asDouble() > 0,
+                j.toString());
+        assertEquals(j.at("/bf16_gemm_gflops").asDouble(), j.at("/bounds/bf16/gemm_gflops").asDouble(), 0.0);
+        assertTrue(j.at("/ecrl4j/train_steps_per_s").asDouble() > 0, j.toString());
+        assertTrue(e.toString().contains("precision bf16 (requested"), e.toString());
+    }
+
+    @Test
     void badOptionsAreBadUsage() {
         for (String[] bad : new String[][] {{"--steps", "0"}, {"--threads", "0"}, {"--width", "0"},
+            {"--precision", "fp16"}, {"--peer", "--peer-precision", "fp16"},
             {"--peer", "--width", "16"}, {"--peer", "--peer-script", "no/such/peer.py"}}) {
             StringWriter o = new StringWriter(), e = new StringWriter();
             String[] args = new String[bad.length + 2];

@@ -46,6 +46,47 @@ class ExportBackboneTest {
         assertTrue(o.toString().contains("matches " + expected), o.toString());
     }
 
+    /**
+     * --precision bf16 runs the export's forward_bf16 (a bfloat16 copy of the network): its features
+     * stay within bf16 rounding of PyTorch's float32 ones (cosine >= 0.999 per clip) but are not
+     * the float32 ones; a file without the method runs in fp32.
+     */
+    @Test
+    void bf16RunsTheExportsBf16CopyWithinRoundingOfFp32() throws Exception {
+        float[] want = org.ecrl4j.data.Npy.read(expected).toFloatArray();
+        try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager()) {
+            org.ecrl4j.nn.backbone.TorchScriptEncoder enc = org.ecrl4j.nn.backbone.TorchScriptEncoder.load(m, model,
+                    new org.ecrl4j.nn.backbone.ClipShape(8, 64, 64), false);
+            enc.setPrecision(org.ecrl4j.util.Precision.BF16);
+            assertEquals(org.ecrl4j.util.Precision.BF16, enc.precision());
+            ai.djl.ndarray.NDArray x = org.ecrl4j.data.Npy.read(input).toNDArray(m);
+            float[] got = enc.forward(new ai.djl.training.ParameterStore(m, false), new ai.djl.ndarray.NDList(x), false)
+                    .singletonOrThrow().toFloatArray();
+            assertEquals(want.length, got.length);
+            int per = want.length / 2;
+            double worst = 0;
+            for (int clip = 0; clip < 2; clip++) {
+                double dot = 0, a = 0, b = 0;
+                for (int i = clip * per; i < (clip + 1) * per; i++) {
+                    dot += want[i] * (double) got[i];
+                    a += want[i] * (double) want[i];
+                    b += got[i] * (double) got[i];
+                    worst = Math.max(worst, Math.abs(want[i] - got[i]));
+                }
+                double cosine = dot / Math.sqrt(a * b);
+                assertTrue(cosine >= 0.999, "clip " + clip + ": bf16 features have cosine " + cosine + " to fp32");
+            }
+            assertTrue(worst > 1e-6, "bf16 features equal the fp32 ones (max diff " + worst + "): forward_bf16 did not run");
+        }
+        try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager()) {
+            Path old = Path.of("src/test/resources/fixtures/torchscript/tiny_video_backbone.pt");
+            org.ecrl4j.nn.backbone.TorchScriptEncoder enc = org.ecrl4j.nn.backbone.TorchScriptEncoder.load(m, old,
+                    new org.ecrl4j.nn.backbone.ClipShape(8, 64, 64), false);
+            enc.setPrecision(org.ecrl4j.util.Precision.BF16);
+            assertEquals(org.ecrl4j.util.Precision.FP32, enc.precision(), "a file without forward_bf16 runs in fp32");
+        }
+    }
+
     @Test
     void theSidecarStatesTheContract() throws Exception {
         Path sidecar = tmp.resolve("r2plus1d_18.json");
@@ -53,6 +94,8 @@ class ExportBackboneTest {
         assertEquals(8, n.get("frames").asInt());
         assertEquals(64, n.get("size").asInt());
         assertEquals(512, n.get("width").asInt());
+        assertEquals("forward_bf16", n.get("bf16").get("method").asText());
+        assertTrue(n.get("bf16").get("min_cosine_to_fp32").asDouble() >= 0.999, n.toString());
         assertTrue(n.get("torchvision").asText().startsWith("0."), n.toString());
         BackboneContract c = BackboneContract.read(sidecar);
         // torchvision's Kinetics-400 normalisation, not the reference one.

@@ -9,6 +9,7 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.ParameterList;
 import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.engine.PtSymbolBlock;
+import org.ecrl4j.util.Precision;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
@@ -60,6 +61,13 @@ public final class TorchScriptEncoder extends AbstractBlock implements VideoEnco
     private boolean trainable;
     /** True while the module's tensors were created under inference mode (they cannot take gradients). */
     private boolean inferenceTensors;
+    /** The precision asked for (the process default when loaded); bf16 runs only where the file has forward_bf16. */
+    private Precision precision = Precision.processDefault();
+    /** Files that lacked forward_bf16 when bf16 was asked for, each reported once. */
+    private static final java.util.Set<Path> REPORTED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** The method the export recipe adds for {@code --precision bf16}: a bfloat16 copy of the network. */
+    public static final String FORWARD_BF16 = "forward_bf16";
 
     private TorchScriptEncoder(Path file, PtNDManager manager, PtSymbolBlock module, boolean trainable,
             boolean inferenceTensors) {
@@ -368,7 +376,7 @@ public final class TorchScriptEncoder extends AbstractBlock implements VideoEnco
         NDArray clips = inputs.singletonOrThrow();
         VideoEncoder.checkClips(clips, describe());
         boolean train = trainable && training;
-        NDList out = module.forward(ps, inputs, train);
+        NDList out = !train && precision() == Precision.BF16 ? forwardBf16(clips) : module.forward(ps, inputs, train);
         NDArray features = single(out, clips.getShape());
         VideoEncoder.checkFeatures(features, clips.getShape(), width, describe());
         if (!train && training) {
@@ -380,6 +388,41 @@ public final class TorchScriptEncoder extends AbstractBlock implements VideoEnco
             features = copy;
         }
         return new NDList(features);
+    }
+
+    /**
+     * Sets the precision of inference forwards: with bf16 they run the file's {@value #FORWARD_BF16}
+     * (bfloat16 weights and activations, float32 in and out) when it has one. Training
+     * (fine-tuning) forwards stay float32.
+     */
+    public void setPrecision(Precision p) {
+        precision = p;
+    }
+
+    /**
+     * The precision inference forwards run in: bf16 when it was asked for and the file has
+     * {@value #FORWARD_BF16}, else fp32 (a file exported before that method says so on stderr, once).
+     */
+    public Precision precision() {
+        if (precision == Precision.BF16 && !hasMethod(FORWARD_BF16)) {
+            if (REPORTED.add(file.toAbsolutePath())) {
+                System.err.println(file + ": has no " + FORWARD_BF16 + " method, so it runs in fp32; export it again"
+                        + " with tools/export_backbone.py to run it in bf16");
+            }
+            return Precision.FP32;
+        }
+        return precision;
+    }
+
+    private boolean hasMethod(String name) {
+        return java.util.Arrays.asList(JniUtils.getMethodNames(module)).contains(name);
+    }
+
+    private NDList forwardBf16(NDArray clips) {
+        try (ai.djl.pytorch.jni.IValue in = ai.djl.pytorch.jni.IValue.from((ai.djl.pytorch.engine.PtNDArray) clips);
+                ai.djl.pytorch.jni.IValue out = ai.djl.pytorch.jni.IValueUtils.runMethod(module, FORWARD_BF16, in)) {
+            return new NDList(out.toTensor((PtNDManager) clips.getManager()));
+        }
     }
 
     @Override
