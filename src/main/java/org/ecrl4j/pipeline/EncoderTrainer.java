@@ -1,11 +1,9 @@
 package org.ecrl4j.pipeline;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
-import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import java.io.DataInputStream;
@@ -25,6 +23,7 @@ import org.ecrl4j.train.EpochMetrics;
 import org.ecrl4j.train.FusedAdam;
 import org.ecrl4j.train.TrainOptions;
 import org.ecrl4j.train.TrainStep;
+import org.ecrl4j.train.ThreadGradients;
 import org.ecrl4j.train.Trainer;
 import org.ecrl4j.video.RgbFrame;
 
@@ -238,7 +237,8 @@ public final class EncoderTrainer {
                 NDArray labels = step.create(y);
                 NDArray loss;
                 NDArray logits;
-                try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                // Per-thread recording: the demo trains several encoders at the same time.
+                try (ThreadGradients gc = new ThreadGradients()) {
                     logits = classifier.forward(new ParameterStore(step, false), new NDList(x), true).head();
                     loss = Losses.crossEntropy(logits, labels);
                     gc.backward(loss);
