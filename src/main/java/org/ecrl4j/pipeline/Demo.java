@@ -394,33 +394,34 @@ public final class Demo {
             // Every stage-1 encoder of the seed, in this order; none depends on another.
             List<Stage1Job> jobs = new ArrayList<>();
             if (models.contains(ceilingName)) {
-                jobs.add(new Stage1Job(ceilingName, "ceiling: base trained on train-unbiased", unbiasedClips, plain));
+                jobs.add(new Stage1Job(ceilingName, "ceiling: base trained on train-unbiased", unbiasedClips, plain,
+                        true));
             }
             if (models.contains(baseName) || models.contains(ecrlName)) {
                 jobs.add(new Stage1Job(baseName, "base: plain classifier on train (also ECRL's stage 1)", trainClips,
-                        plain));
+                        plain, models.contains(baseName)));
             }
             if (separate) {
                 jobs.add(new Stage1Job(M_S, "stage 1 of ecrl's M_s: plain classifier on the foreground stream S",
-                        trainClips, FrozenHeads.stage1Input(Stage1.FOREGROUND, SplitOptions.PAPER, 0)));
+                        trainClips, FrozenHeads.stage1Input(Stage1.FOREGROUND, SplitOptions.PAPER, 0), false));
                 jobs.add(new Stage1Job(M_C, "stage 1 of ecrl's M_c: plain classifier on the background stream C",
-                        trainClips, FrozenHeads.stage1Input(Stage1.BACKGROUND, SplitOptions.PAPER, 0)));
+                        trainClips, FrozenHeads.stage1Input(Stage1.BACKGROUND, SplitOptions.PAPER, 0), false));
             }
             if (models.contains(plusName)) {
                 jobs.add(new Stage1Job(plusName, "ecrl-plus: clip-box masked foreground, GLCA on S, background swap p="
                         + options.swap() + ", one encoder for V, S and C trained with the swap", trainClips,
-                        FrozenHeads.stage1Input(Recipes.ECRL_PLUS.stage1(), Recipes.ECRL_PLUS.split(), options.swap())));
+                        FrozenHeads.stage1Input(Recipes.ECRL_PLUS.stage1(), Recipes.ECRL_PLUS.split(), options.swap()),
+                        false));
             }
-            Map<String, PooledClassifier> encoders = trainStage1(jobs, manager, classes, val, seed);
-            long phase = System.nanoTime();
-            if (models.contains(ceilingName)) {
-                results.put(ceilingName, evaluate(encoders.get(ceilingName), manager, store, plain, classes));
+            Map<String, Map<String, Evaluation>> evaluated = new java.util.concurrent.ConcurrentHashMap<>();
+            Map<String, PooledClassifier> encoders = trainStage1(jobs, manager, store, classes, val, seed, evaluated);
+            for (Stage1Job j : jobs) {
+                if (j.evaluated()) {
+                    results.put(j.name(), evaluated.get(j.name()));
+                }
             }
             PooledClassifier base = encoders.get(baseName);
-            if (models.contains(baseName)) {
-                results.put(baseName, evaluate(base, manager, store, plain, classes));
-            }
-            times.add(PHASE_EVALUATION, phase);
+            long phase;
             if (models.contains(ecrlName)) {
                 log.println("ecrl: the paper's ECRL (per-frame crop) from base's stage-1 encoder");
                 boolean report = seed == options.seeds().get(0);
@@ -465,19 +466,28 @@ public final class Demo {
 
     /**
      * One stage-1 encoder of a seed: its name (a model, or {@link #M_S} / {@link #M_C}), what the log
-     * says before it trains, its training clips and its input stream.
+     * says before it trains, its training clips and its input stream, and whether its classifier is
+     * a model the demo evaluates ({@code ceiling}, {@code base}: evaluated right after its training,
+     * on the same worker).
      */
-    private record Stage1Job(String name, String title, TrainingClips train, EncoderTrainer.Input input) {}
+    private record Stage1Job(String name, String title, TrainingClips train, EncoderTrainer.Input input,
+            boolean evaluated) {}
+
+    /** Expected stage-1 time of a job, longest first: the swap draws and splits every clip. */
+    private static int expectedCost(Stage1Job j) {
+        return j.input().swapProbability() > 0 ? 2 : j.input().stream() != ClipBatches.Stream.WHOLE ? 1 : 0;
+    }
 
     /**
      * Trains the seed's stage-1 encoders, {@link #stage1Workers} at a time. The classifiers are
      * created one after the other on this thread first (creation re-seeds the engine's generator),
      * and training draws only from the seed's own generators, so each encoder ends exactly as it
-     * would trained alone, whatever the number of workers and the scheduling of their threads.
-     * Returns the classifiers by job name, in job order.
+     * would trained alone, whatever the number of workers and the scheduling of their threads
+     * (side by side, the longest jobs start first). The jobs that are models are evaluated on
+     * every split into {@code evaluated}. Returns the classifiers by job name, in job order.
      */
-    private Map<String, PooledClassifier> trainStage1(List<Stage1Job> jobs, NDManager manager, int classes,
-            List<StoredClip> val, long seed) {
+    private Map<String, PooledClassifier> trainStage1(List<Stage1Job> jobs, NDManager manager, ClipStore store,
+            int classes, List<StoredClip> val, long seed, Map<String, Map<String, Evaluation>> evaluated) {
         Map<String, PooledClassifier> out = new LinkedHashMap<>();
         for (Stage1Job j : jobs) {
             out.put(j.name(), FrozenHeads.newClassifier(manager, options.widths(), options.frames(), options.size(),
@@ -492,6 +502,11 @@ public final class Demo {
                 FrozenHeads.train(out.get(j.name()), manager, classes, j.train(), val, j.input(),
                         options.stage1().withSeed(seed), log::println);
                 times.add(stage1Phase(j.name()), t);
+                if (j.evaluated()) {
+                    t = System.nanoTime();
+                    evaluated.put(j.name(), evaluate(out.get(j.name()), manager, store, j.input(), classes));
+                    times.add(PHASE_EVALUATION, t);
+                }
             }
         } else {
             log.printf(Locale.ROOT, "stage 1: %d encoders, %d side by side%n", jobs.size(), workers);
@@ -502,7 +517,9 @@ public final class Demo {
             });
             try {
                 List<java.util.concurrent.Future<?>> futures = new ArrayList<>();
-                for (Stage1Job j : jobs) {
+                List<Stage1Job> longestFirst = new ArrayList<>(jobs);
+                longestFirst.sort(java.util.Comparator.comparingInt(Demo::expectedCost).reversed()); // stable
+                for (Stage1Job j : longestFirst) {
                     futures.add(pool.submit(() -> {
                         // A new thread records no gradient until a training step asks for it.
                         ai.djl.pytorch.jni.JniUtils.setGradMode(false);
@@ -513,6 +530,11 @@ public final class Demo {
                         FrozenHeads.train(out.get(j.name()), manager, classes, j.train(), val, j.input(),
                                 options.stage1().withSeed(seed), line -> log.println(prefix + line.strip()));
                         times.add(stage1Phase(j.name()), t);
+                        if (j.evaluated()) {
+                            t = System.nanoTime();
+                            evaluated.put(j.name(), evaluate(out.get(j.name()), manager, store, j.input(), classes));
+                            times.add(PHASE_EVALUATION, t);
+                        }
                         return null;
                     }));
                 }
