@@ -413,41 +413,45 @@ public final class Demo {
                         FrozenHeads.stage1Input(Recipes.ECRL_PLUS.stage1(), Recipes.ECRL_PLUS.split(), options.swap()),
                         false));
             }
-            Map<String, Map<String, Evaluation>> evaluated = new java.util.concurrent.ConcurrentHashMap<>();
-            Map<String, PooledClassifier> encoders = trainStage1(jobs, manager, store, classes, val, seed, evaluated);
-            for (Stage1Job j : jobs) {
-                if (j.evaluated()) {
-                    results.put(j.name(), evaluated.get(j.name()));
+            Map<String, Map<String, Evaluation>> heads = new LinkedHashMap<>();
+            // Side by side, the heads train on this thread as soon as their encoders are ready, while
+            // the other encoders still train (stage 1 neither draws from nor re-seeds the engine's
+            // generator, which the heads' dropout draws from).
+            try (Stage1Runs runs = startStage1(jobs, manager, store, classes, val, seed)) {
+                if (models.contains(plusName)) {
+                    PooledClassifier plus = runs.get(plusName);
+                    log.println("ecrl-plus: heads on its stage-1 encoder (V, S and C)");
+                    Encoders plusEncoders = Encoders.of(plus.encoder(), EncoderSharing.SHARED, manager);
+                    heads.put(plusName, head(plusEncoders, manager, store, Recipes.ECRL_PLUS.head(),
+                            Recipes.ECRL_PLUS.split(), Recipes.ECRL_PLUS.swappedCopies() && options.swap() > 0, classes,
+                            seed, seed == options.seeds().get(0) ? runDir(plusName) : null));
                 }
-            }
-            PooledClassifier base = encoders.get(baseName);
-            long phase;
-            if (models.contains(ecrlName)) {
-                log.println("ecrl: the paper's ECRL (per-frame crop) from base's stage-1 encoder");
-                boolean report = seed == options.seeds().get(0);
-                Encoders ecrlEncoders = separate
-                        ? Encoders.of(base.encoder(), encoders.get(M_S).encoder(), encoders.get(M_C).encoder())
-                        : Encoders.of(base.encoder(), EncoderSharing.SHARED, manager);
-                results.put(ecrlName, head(ecrlEncoders, manager, store, Recipes.ECRL.head(), Recipes.ECRL.split(),
-                        Recipes.ECRL.swappedCopies(), classes, seed, report ? runDir(ecrlName) : null));
-                if (report) {
-                    log.println("base head on base's frozen features, for the report's comparison");
-                    head(Encoders.of(base.encoder(), EncoderSharing.SHARED, manager), manager, store,
-                            Recipes.BASE.head(), Recipes.BASE.split(), Recipes.BASE.swappedCopies(), classes, seed,
-                            runDir(baseName));
+                if (models.contains(ecrlName)) {
+                    PooledClassifier base = runs.get(baseName);
+                    Encoders ecrlEncoders = separate
+                            ? Encoders.of(base.encoder(), runs.get(M_S).encoder(), runs.get(M_C).encoder())
+                            : Encoders.of(base.encoder(), EncoderSharing.SHARED, manager);
+                    log.println("ecrl: the paper's ECRL (per-frame crop) from base's stage-1 encoder");
+                    boolean report = seed == options.seeds().get(0);
+                    heads.put(ecrlName, head(ecrlEncoders, manager, store, Recipes.ECRL.head(), Recipes.ECRL.split(),
+                            Recipes.ECRL.swappedCopies(), classes, seed, report ? runDir(ecrlName) : null));
+                    if (report) {
+                        log.println("base head on base's frozen features, for the report's comparison");
+                        head(Encoders.of(base.encoder(), EncoderSharing.SHARED, manager), manager, store,
+                                Recipes.BASE.head(), Recipes.BASE.split(), Recipes.BASE.swappedCopies(), classes, seed,
+                                runDir(baseName));
+                        long phase = System.nanoTime();
+                        this.explained = writeEvidence(manager, store, seed);
+                        times.add(PHASE_EVIDENCE, phase);
+                    }
                 }
-            }
-            if (models.contains(plusName)) {
-                log.println("ecrl-plus: heads on its stage-1 encoder (V, S and C)");
-                Encoders plusEncoders = Encoders.of(encoders.get(plusName).encoder(), EncoderSharing.SHARED, manager);
-                results.put(plusName, head(plusEncoders, manager, store, Recipes.ECRL_PLUS.head(),
-                        Recipes.ECRL_PLUS.split(), Recipes.ECRL_PLUS.swappedCopies() && options.swap() > 0, classes, seed,
-                        seed == options.seeds().get(0) ? runDir(plusName) : null));
-            }
-            if (models.contains(ecrlName) && seed == options.seeds().get(0)) {
-                phase = System.nanoTime();
-                this.explained = writeEvidence(manager, store, seed);
-                times.add(PHASE_EVIDENCE, phase);
+                runs.awaitAll();
+                for (String m : MODELS) {
+                    Map<String, Evaluation> e = runs.evaluated.containsKey(m) ? runs.evaluated.get(m) : heads.get(m);
+                    if (e != null) {
+                        results.put(m, e);
+                    }
+                }
             }
         }
         for (var e : results.entrySet()) {
@@ -479,68 +483,98 @@ public final class Demo {
     }
 
     /**
-     * Trains the seed's stage-1 encoders, {@link #stage1Workers} at a time. The classifiers are
-     * created one after the other on this thread first (creation re-seeds the engine's generator),
-     * and training draws only from the seed's own generators, so each encoder ends exactly as it
-     * would trained alone, whatever the number of workers and the scheduling of their threads
-     * (side by side, the longest jobs start first). The jobs that are models are evaluated on
-     * every split into {@code evaluated}. Returns the classifiers by job name, in job order.
+     * Starts the seed's stage-1 encoders, {@link #stage1Workers} at a time (1: trains them all on
+     * this thread before returning). The classifiers are created one after the other on this thread
+     * first (creation re-seeds the engine's generator), and training draws only from the seed's own
+     * generators, so each encoder ends exactly as it would trained alone, whatever the number of
+     * workers and the scheduling of their threads (side by side, the longest jobs start first). The
+     * jobs that are models are evaluated on every split right after their training.
      */
-    private Map<String, PooledClassifier> trainStage1(List<Stage1Job> jobs, NDManager manager, ClipStore store,
-            int classes, List<StoredClip> val, long seed, Map<String, Map<String, Evaluation>> evaluated) {
-        Map<String, PooledClassifier> out = new LinkedHashMap<>();
+    private Stage1Runs startStage1(List<Stage1Job> jobs, NDManager manager, ClipStore store, int classes,
+            List<StoredClip> val, long seed) {
+        Stage1Runs runs = new Stage1Runs();
         for (Stage1Job j : jobs) {
-            out.put(j.name(), FrozenHeads.newClassifier(manager, options.widths(), options.frames(), options.size(),
-                    classes, seed));
+            runs.classifiers.put(j.name(), FrozenHeads.newClassifier(manager, options.widths(), options.frames(),
+                    options.size(), classes, seed));
         }
-        long wall = System.nanoTime();
         int workers = Math.min(stage1Workers, jobs.size());
         if (workers <= 1) {
             for (Stage1Job j : jobs) {
                 log.println(j.title());
-                long t = System.nanoTime();
-                FrozenHeads.train(out.get(j.name()), manager, classes, j.train(), val, j.input(),
-                        options.stage1().withSeed(seed), log::println);
-                times.add(stage1Phase(j.name()), t);
-                if (j.evaluated()) {
-                    t = System.nanoTime();
-                    evaluated.put(j.name(), evaluate(out.get(j.name()), manager, store, j.input(), classes));
-                    times.add(PHASE_EVALUATION, t);
-                }
+                runJob(j, runs, manager, store, classes, val, seed, log::println);
+                runs.done.put(j.name(), java.util.concurrent.CompletableFuture.completedFuture(null));
             }
-        } else {
-            log.printf(Locale.ROOT, "stage 1: %d encoders, %d side by side%n", jobs.size(), workers);
-            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(workers, r -> {
-                Thread t = new Thread(r, "ecrl4j-stage1");
-                t.setDaemon(true);
-                return t;
-            });
+            return runs;
+        }
+        log.printf(Locale.ROOT, "stage 1: %d encoders, %d side by side%n", jobs.size(), workers);
+        runs.pool = java.util.concurrent.Executors.newFixedThreadPool(workers, r -> {
+            Thread t = new Thread(r, "ecrl4j-stage1");
+            t.setDaemon(true);
+            return t;
+        });
+        List<Stage1Job> longestFirst = new ArrayList<>(jobs);
+        longestFirst.sort(java.util.Comparator.comparingInt(Demo::expectedCost).reversed()); // stable
+        for (Stage1Job j : longestFirst) {
+            runs.done.put(j.name(), runs.pool.submit(() -> {
+                // A new thread records no gradient until a training step asks for it.
+                ai.djl.pytorch.jni.JniUtils.setGradMode(false);
+                String prefix = "[" + j.name() + "] ";
+                log.println(prefix + j.title());
+                runJob(j, runs, manager, store, classes, val, seed, line -> log.println(prefix + line.strip()));
+                return null;
+            }));
+        }
+        return runs;
+    }
+
+    /** Trains one stage-1 encoder (and evaluates it when it is a model), timing both. */
+    private void runJob(Stage1Job j, Stage1Runs runs, NDManager manager, ClipStore store, int classes,
+            List<StoredClip> val, long seed, java.util.function.Consumer<String> progress) {
+        long t = System.nanoTime();
+        PooledClassifier c = runs.classifiers.get(j.name());
+        // The shared manager: keep-best loads the kept parameters into it (they outlive the job).
+        FrozenHeads.train(c, manager, classes, j.train(), val, j.input(), options.stage1().withSeed(seed), progress);
+        times.add(stage1Phase(j.name()), t);
+        runs.ended(System.nanoTime());
+        if (j.evaluated()) {
+            t = System.nanoTime();
+            runs.evaluated.put(j.name(), evaluate(c, manager, store, j.input(), classes));
+            times.add(PHASE_EVALUATION, t);
+        }
+    }
+
+    /** The seed's stage-1 encoders, trained or training. */
+    private final class Stage1Runs implements AutoCloseable {
+        final Map<String, PooledClassifier> classifiers = new LinkedHashMap<>();
+        final Map<String, java.util.concurrent.Future<?>> done = new LinkedHashMap<>();
+        final Map<String, Map<String, Evaluation>> evaluated = new java.util.concurrent.ConcurrentHashMap<>();
+        final long start = System.nanoTime();
+        long lastEnd = start;
+        java.util.concurrent.ExecutorService pool;
+
+        synchronized void ended(long nanos) {
+            lastEnd = Math.max(lastEnd, nanos);
+        }
+
+        /** The trained classifier of a job, waiting for its training (and evaluation) to end. */
+        PooledClassifier get(String name) {
+            await(done.get(name));
+            return classifiers.get(name);
+        }
+
+        /** Waits for every job; adds stage 1's wall time (first start to last training end). */
+        void awaitAll() {
+            for (var f : done.values()) {
+                await(f);
+            }
+            synchronized (this) {
+                times.add(PHASE_STAGE1_WALL, (lastEnd - start) / 1e9);
+            }
+        }
+
+        private void await(java.util.concurrent.Future<?> f) {
             try {
-                List<java.util.concurrent.Future<?>> futures = new ArrayList<>();
-                List<Stage1Job> longestFirst = new ArrayList<>(jobs);
-                longestFirst.sort(java.util.Comparator.comparingInt(Demo::expectedCost).reversed()); // stable
-                for (Stage1Job j : longestFirst) {
-                    futures.add(pool.submit(() -> {
-                        // A new thread records no gradient until a training step asks for it.
-                        ai.djl.pytorch.jni.JniUtils.setGradMode(false);
-                        String prefix = "[" + j.name() + "] ";
-                        log.println(prefix + j.title());
-                        long t = System.nanoTime();
-                        // The shared manager: keep-best loads the kept parameters into it (they outlive the job).
-                        FrozenHeads.train(out.get(j.name()), manager, classes, j.train(), val, j.input(),
-                                options.stage1().withSeed(seed), line -> log.println(prefix + line.strip()));
-                        times.add(stage1Phase(j.name()), t);
-                        if (j.evaluated()) {
-                            t = System.nanoTime();
-                            evaluated.put(j.name(), evaluate(out.get(j.name()), manager, store, j.input(), classes));
-                            times.add(PHASE_EVALUATION, t);
-                        }
-                        return null;
-                    }));
-                }
-                for (var f : futures) {
-                    f.get();
-                }
+                f.get();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("stage 1 was interrupted", e);
@@ -553,12 +587,26 @@ public final class Demo {
                     throw err;
                 }
                 throw new IllegalStateException(c);
-            } finally {
-                pool.shutdownNow();
             }
         }
-        times.add(PHASE_STAGE1_WALL, wall);
-        return out;
+
+        /**
+         * Stops the workers: after {@link #awaitAll} they are idle; after a failure, jobs not yet
+         * started are dropped and running ones end (their arrays live in the seed's manager).
+         */
+        @Override
+        public void close() {
+            if (pool != null) {
+                pool.shutdownNow();
+                try {
+                    while (!pool.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES)) {
+                        log.println("stage 1: waiting for the encoders still training");
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
     }
 
     /** The phase name of a stage-1 encoder's training. */

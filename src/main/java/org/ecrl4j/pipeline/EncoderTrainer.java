@@ -128,6 +128,19 @@ public final class EncoderTrainer {
     public static Result train(PooledClassifier classifier, NDManager manager, int classes, TrainingClips train,
             List<StoredClip> val, Input input, TrainOptions options, Checkpoint checkpoint, Consumer<String> progress)
             throws IOException {
+        return train(classifier, manager, classes, train, val, input, options, checkpoint, progress,
+                Trainer.Seeding.CONTINUOUS);
+    }
+
+    /**
+     * As {@link #train(PooledClassifier, NDManager, int, TrainingClips, List, Input, TrainOptions,
+     * Checkpoint, Consumer)} with the loop's {@code seeding}: {@link Trainer.Seeding#ORDER_ONLY} for
+     * an encoder without dropout (the built-in one) trained beside models that draw from the
+     * engine's generator.
+     */
+    public static Result train(PooledClassifier classifier, NDManager manager, int classes, TrainingClips train,
+            List<StoredClip> val, Input input, TrainOptions options, Checkpoint checkpoint, Consumer<String> progress,
+            Trainer.Seeding seeding) throws IOException {
         if (train.size() == 0) {
             throw new IllegalArgumentException("No training clip");
         }
@@ -146,7 +159,7 @@ public final class EncoderTrainer {
                         Double.isNaN(m.valAcc1()) ? "" : String.format("  val acc@1 %.3f", m.valAcc1()), m.seconds()));
             }
         };
-        Trainer.Result r = Trainer.fit(step, options, Trainer.Seeding.CONTINUOUS, checkpoint, listener);
+        Trainer.Result r = Trainer.fit(step, options, seeding, checkpoint, listener);
         List<double[]> history = new ArrayList<>();
         for (EpochMetrics m : r.history()) {
             history.add(new double[] {m.loss(), m.acc1(), m.valAcc1()});

@@ -53,15 +53,16 @@ public final class FrozenHeads {
     }
 
     /**
-     * Stage 1 of a classifier from {@link #newClassifier}: draws no number from the engine's
-     * generator (the data order and swaps come from the options' seed), so it may run on any thread,
-     * at the same time as other classifiers' training, with the result it has alone.
+     * Stage 1 of a classifier from {@link #newClassifier}: neither draws from nor re-seeds the
+     * engine's generator (the built-in net has no dropout; the data order and swaps come from the
+     * options' seed, {@link Trainer.Seeding#ORDER_ONLY}), so it may run on any thread, at the same
+     * time as other classifiers' training or a head's, with the result it has alone.
      */
     public static void train(PooledClassifier c, NDManager manager, int classes, TrainingClips train,
             List<StoredClip> val, EncoderTrainer.Input input, TrainOptions options,
             java.util.function.Consumer<String> log) {
         try {
-            EncoderTrainer.train(c, manager, classes, train, val, input, options, null, log);
+            EncoderTrainer.train(c, manager, classes, train, val, input, options, null, log, Trainer.Seeding.ORDER_ONLY);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e); // no checkpoint: no file is touched
         }
