@@ -26,7 +26,6 @@ import org.ecrl4j.nn.HeadShape;
 import org.ecrl4j.nn.backbone.EncoderSharing;
 import org.ecrl4j.nn.backbone.Encoders;
 import org.ecrl4j.nn.backbone.PooledClassifier;
-import org.ecrl4j.nn.backbone.VideoEncoder;
 import org.ecrl4j.recipe.Recipes;
 import org.ecrl4j.recipe.Stage1;
 import org.ecrl4j.saliency.ClipSource;
@@ -165,6 +164,10 @@ public final class Demo {
     private TrainingClips unbiasedClips;
     /** The encoders of the first seed's reported runs (by run name), for the evidence's Grad-CAM. */
     private final Map<String, Encoders> reportEncoders = new LinkedHashMap<>();
+    /** Wall seconds per phase, summed over seeds (written to metrics.json as {@code timings}). */
+    private final PhaseTimes times = new PhaseTimes();
+    /** Stage-1 encoders of a seed trained side by side (1: one after the other). */
+    private int stage1Workers = 1;
 
     /** A demo that writes the evidence of its first seed's ECRL run but renders no report. */
     public Demo(Options options, PrintStream log) {
@@ -181,11 +184,24 @@ public final class Demo {
         this.renderer = renderer;
     }
 
+    /**
+     * Trains up to {@code workers} stage-1 encoders of a seed side by side (default 1: one after the
+     * other); the results do not depend on it ({@link #trainStage1}).
+     */
+    public Demo stage1Workers(int workers) {
+        if (workers < 1) {
+            throw new IllegalArgumentException("stage-1 workers must be >= 1, got " + workers);
+        }
+        this.stage1Workers = workers;
+        return this;
+    }
+
     /** Runs everything and writes {@code out/metrics.json}; returns that JSON tree as a map. */
     public Map<String, Object> run() throws IOException {
         long t0 = System.nanoTime();
         Path benchDir = options.out().resolve("benchmark");
         SynthConfig synth = options.benchmark();
+        long phase = System.nanoTime();
         if (!Files.isRegularFile(benchDir.resolve(BenchmarkWriter.ANNOTATIONS)) || !sameBenchmark(benchDir, synth)) {
             log.printf(Locale.ROOT, "generating the Confounded Events benchmark%s in %s%n",
                     synth.hardness().none() ? "" : " (" + String.join(" ", synth.hardness().flags()) + ")", benchDir);
@@ -197,23 +213,29 @@ public final class Demo {
         } else {
             log.printf(Locale.ROOT, "reusing the benchmark in %s%n", benchDir);
         }
+        times.add(PHASE_BENCHMARK, phase);
         Path annotations = benchDir.resolve(BenchmarkWriter.ANNOTATIONS);
         List<VideoSample> samples = DatasetReaders.read(annotations);
         List<String> classes = DatasetReaders.classes(annotations, samples);
         log.printf(Locale.ROOT, "decoding %d videos and computing %s saliency once for every model%n", samples.size(),
                 options.saliency());
         boolean learned = options.saliency().equals(LEARNED);
+        phase = System.nanoTime();
         ClipStore store = ClipStore.ingest(samples, classes, options.frames(), options.size(),
                 learned ? "motion-compensated" : options.saliency(), options.threads(), log::println);
+        times.add(PHASE_INGEST, phase);
         Map<String, Object> learnedInfo = null;
         LearnedSaliency net = null;
         if (learned) {
             learnedInfo = new LinkedHashMap<>();
+            phase = System.nanoTime();
             net = learnSaliency(store, benchDir, options.seeds().get(0), learnedInfo);
             store = store.map(net::apply);
+            times.add("learned saliency", phase);
             log.printf(Locale.ROOT, "learned saliency: mean IoU on iid %.3f (motion-compensated %.3f), for the record%n",
                     learnedInfo.get("iid_mean_iou_learned"), learnedInfo.get("iid_mean_iou_motion_compensated"));
         }
+        phase = System.nanoTime();
         try {
             trainClips = trainingClips(store, "train", net);
             unbiasedClips = options.models().contains(Recipes.CEILING.name())
@@ -223,6 +245,7 @@ public final class Demo {
                 net.close();
             }
         }
+        times.add("frame cache", phase);
         int l = classes.size();
         Map<String, Map<String, List<Double>>> acc1 = new LinkedHashMap<>();
         Map<String, Map<String, List<Double>>> acc5 = new LinkedHashMap<>();
@@ -309,14 +332,20 @@ public final class Demo {
             models.put(m, mm);
         }
         metrics.put("models", models);
-        metrics.put("seconds", (System.nanoTime() - t0) / 1e9);
-        AtomicFiles.writeString(options.out().resolve("metrics.json"), RunFolder.json().writeValueAsString(metrics));
-        if (explained == null || renderer == null) {
-            return metrics;
+        Path index = null;
+        if (explained != null && renderer != null) {
+            phase = System.nanoTime();
+            index = renderer.render(explained);
+            times.add(PHASE_REPORT, phase);
+            metrics.put("report", index.toAbsolutePath().toString());
         }
-        Path index = renderer.render(explained);
-        metrics.put("report", index.toAbsolutePath().toString());
-        log.println("report of the ECRL run (seed " + options.seeds().get(0) + ") against base: " + index.toAbsolutePath());
+        metrics.put("seconds", (System.nanoTime() - t0) / 1e9);
+        metrics.put("timings", times.toMap());
+        AtomicFiles.writeString(options.out().resolve("metrics.json"), RunFolder.json().writeValueAsString(metrics));
+        if (index != null) {
+            log.println("report of the ECRL run (seed " + options.seeds().get(0) + ") against base: "
+                    + index.toAbsolutePath());
+        }
         return metrics;
     }
 
@@ -361,47 +390,68 @@ public final class Demo {
             String ecrlName = Recipes.ECRL.name();
             String plusName = Recipes.ECRL_PLUS.name();
             List<String> models = options.models();
+            boolean separate = models.contains(ecrlName) && options.ecrlEncoders() == EncoderSharing.SEPARATE;
+            // Every stage-1 encoder of the seed, in this order; none depends on another.
+            List<Stage1Job> jobs = new ArrayList<>();
             if (models.contains(ceilingName)) {
-                log.println("ceiling: base trained on train-unbiased");
-                PooledClassifier ceiling = stage1(manager, classes, unbiasedClips, val, plain, seed);
-                results.put(ceilingName, evaluate(ceiling, manager, store, plain, classes));
+                jobs.add(new Stage1Job(ceilingName, "ceiling: base trained on train-unbiased", unbiasedClips, plain,
+                        true));
             }
-            PooledClassifier base = null;
             if (models.contains(baseName) || models.contains(ecrlName)) {
-                log.println("base: plain classifier on train (also ECRL's stage 1)");
-                base = stage1(manager, classes, trainClips, val, plain, seed);
-                if (models.contains(baseName)) {
-                    results.put(baseName, evaluate(base, manager, store, plain, classes));
-                }
+                jobs.add(new Stage1Job(baseName, "base: plain classifier on train (also ECRL's stage 1)", trainClips,
+                        plain, models.contains(baseName)));
             }
-            if (models.contains(ecrlName)) {
-                log.println("ecrl: the paper's ECRL (per-frame crop) from base's stage-1 encoder");
-                boolean report = seed == options.seeds().get(0);
-                Encoders ecrlEncoders = options.ecrlEncoders() == EncoderSharing.SEPARATE
-                        ? separateEncoders(base, manager, store, classes, seed)
-                        : Encoders.of(base.encoder(), EncoderSharing.SHARED, manager);
-                results.put(ecrlName, head(ecrlEncoders, manager, store, Recipes.ECRL.head(), Recipes.ECRL.split(),
-                        Recipes.ECRL.swappedCopies(), classes, seed, report ? runDir(ecrlName) : null));
-                if (report) {
-                    log.println("base head on base's frozen features, for the report's comparison");
-                    head(Encoders.of(base.encoder(), EncoderSharing.SHARED, manager), manager, store,
-                            Recipes.BASE.head(), Recipes.BASE.split(), Recipes.BASE.swappedCopies(), classes, seed,
-                            runDir(baseName));
-                }
+            if (separate) {
+                jobs.add(new Stage1Job(M_S, "stage 1 of ecrl's M_s: plain classifier on the foreground stream S",
+                        trainClips, FrozenHeads.stage1Input(Stage1.FOREGROUND, SplitOptions.PAPER, 0), false));
+                jobs.add(new Stage1Job(M_C, "stage 1 of ecrl's M_c: plain classifier on the background stream C",
+                        trainClips, FrozenHeads.stage1Input(Stage1.BACKGROUND, SplitOptions.PAPER, 0), false));
             }
             if (models.contains(plusName)) {
-                log.println("ecrl-plus: clip-box masked foreground, GLCA on S, background swap p=" + options.swap()
-                        + ", one encoder for V, S and C trained with the swap");
-                EncoderTrainer.Input swapped = FrozenHeads.stage1Input(Recipes.ECRL_PLUS.stage1(),
-                        Recipes.ECRL_PLUS.split(), options.swap());
-                PooledClassifier plus = stage1(manager, classes, trainClips, val, swapped, seed);
-                Encoders plusEncoders = Encoders.of(plus.encoder(), EncoderSharing.SHARED, manager);
-                results.put(plusName, head(plusEncoders, manager, store, Recipes.ECRL_PLUS.head(),
-                        Recipes.ECRL_PLUS.split(), Recipes.ECRL_PLUS.swappedCopies() && options.swap() > 0, classes, seed,
-                        seed == options.seeds().get(0) ? runDir(plusName) : null));
+                jobs.add(new Stage1Job(plusName, "ecrl-plus: clip-box masked foreground, GLCA on S, background swap p="
+                        + options.swap() + ", one encoder for V, S and C trained with the swap", trainClips,
+                        FrozenHeads.stage1Input(Recipes.ECRL_PLUS.stage1(), Recipes.ECRL_PLUS.split(), options.swap()),
+                        false));
             }
-            if (models.contains(ecrlName) && seed == options.seeds().get(0)) {
-                this.explained = writeEvidence(manager, store, seed);
+            Map<String, Map<String, Evaluation>> heads = new LinkedHashMap<>();
+            // Side by side, the heads train on this thread as soon as their encoders are ready, while
+            // the other encoders still train (stage 1 neither draws from nor re-seeds the engine's
+            // generator, which the heads' dropout draws from).
+            try (Stage1Runs runs = startStage1(jobs, manager, store, classes, val, seed)) {
+                if (models.contains(plusName)) {
+                    PooledClassifier plus = runs.get(plusName);
+                    log.println("ecrl-plus: heads on its stage-1 encoder (V, S and C)");
+                    Encoders plusEncoders = Encoders.of(plus.encoder(), EncoderSharing.SHARED, manager);
+                    heads.put(plusName, head(plusEncoders, manager, store, Recipes.ECRL_PLUS.head(),
+                            Recipes.ECRL_PLUS.split(), Recipes.ECRL_PLUS.swappedCopies() && options.swap() > 0, classes,
+                            seed, seed == options.seeds().get(0) ? runDir(plusName) : null));
+                }
+                if (models.contains(ecrlName)) {
+                    PooledClassifier base = runs.get(baseName);
+                    Encoders ecrlEncoders = separate
+                            ? Encoders.of(base.encoder(), runs.get(M_S).encoder(), runs.get(M_C).encoder())
+                            : Encoders.of(base.encoder(), EncoderSharing.SHARED, manager);
+                    log.println("ecrl: the paper's ECRL (per-frame crop) from base's stage-1 encoder");
+                    boolean report = seed == options.seeds().get(0);
+                    heads.put(ecrlName, head(ecrlEncoders, manager, store, Recipes.ECRL.head(), Recipes.ECRL.split(),
+                            Recipes.ECRL.swappedCopies(), classes, seed, report ? runDir(ecrlName) : null));
+                    if (report) {
+                        log.println("base head on base's frozen features, for the report's comparison");
+                        head(Encoders.of(base.encoder(), EncoderSharing.SHARED, manager), manager, store,
+                                Recipes.BASE.head(), Recipes.BASE.split(), Recipes.BASE.swappedCopies(), classes, seed,
+                                runDir(baseName));
+                        long phase = System.nanoTime();
+                        this.explained = writeEvidence(manager, store, seed);
+                        times.add(PHASE_EVIDENCE, phase);
+                    }
+                }
+                runs.awaitAll();
+                for (String m : MODELS) {
+                    Map<String, Evaluation> e = runs.evaluated.containsKey(m) ? runs.evaluated.get(m) : heads.get(m);
+                    if (e != null) {
+                        results.put(m, e);
+                    }
+                }
             }
         }
         for (var e : results.entrySet()) {
@@ -414,11 +464,164 @@ public final class Demo {
         return results;
     }
 
-    private PooledClassifier stage1(NDManager manager, int classes, TrainingClips train, List<StoredClip> val,
-            EncoderTrainer.Input input, long seed) {
-        return FrozenHeads.stage1(manager, options.widths(), options.frames(), options.size(), classes, train, val, input,
-                options.stage1().withSeed(seed), log);
+    /** ecrl's separate stage-1 encoders M_s and M_c (M_v is base's), by their phase names. */
+    static final String M_S = "ecrl M_s";
+    static final String M_C = "ecrl M_c";
+
+    /**
+     * One stage-1 encoder of a seed: its name (a model, or {@link #M_S} / {@link #M_C}), what the log
+     * says before it trains, its training clips and its input stream, and whether its classifier is
+     * a model the demo evaluates ({@code ceiling}, {@code base}: evaluated right after its training,
+     * on the same worker).
+     */
+    private record Stage1Job(String name, String title, TrainingClips train, EncoderTrainer.Input input,
+            boolean evaluated) {}
+
+    /** Expected stage-1 time of a job, longest first: the swap draws and splits every clip. */
+    private static int expectedCost(Stage1Job j) {
+        return j.input().swapProbability() > 0 ? 2 : j.input().stream() != ClipBatches.Stream.WHOLE ? 1 : 0;
     }
+
+    /**
+     * Starts the seed's stage-1 encoders, {@link #stage1Workers} at a time (1: trains them all on
+     * this thread before returning). The classifiers are created one after the other on this thread
+     * first (creation re-seeds the engine's generator), and training draws only from the seed's own
+     * generators, so each encoder ends exactly as it would trained alone, whatever the number of
+     * workers and the scheduling of their threads (side by side, the longest jobs start first). The
+     * jobs that are models are evaluated on every split right after their training.
+     */
+    private Stage1Runs startStage1(List<Stage1Job> jobs, NDManager manager, ClipStore store, int classes,
+            List<StoredClip> val, long seed) {
+        Stage1Runs runs = new Stage1Runs();
+        for (Stage1Job j : jobs) {
+            runs.classifiers.put(j.name(), FrozenHeads.newClassifier(manager, options.widths(), options.frames(),
+                    options.size(), classes, seed));
+        }
+        int workers = Math.min(stage1Workers, jobs.size());
+        if (workers <= 1) {
+            for (Stage1Job j : jobs) {
+                log.println(j.title());
+                runJob(j, runs, manager, store, classes, val, seed, log::println);
+                runs.done.put(j.name(), java.util.concurrent.CompletableFuture.completedFuture(null));
+            }
+            return runs;
+        }
+        log.printf(Locale.ROOT, "stage 1: %d encoders, %d side by side%n", jobs.size(), workers);
+        runs.pool = java.util.concurrent.Executors.newFixedThreadPool(workers, r -> {
+            Thread t = new Thread(r, "ecrl4j-stage1");
+            t.setDaemon(true);
+            return t;
+        });
+        List<Stage1Job> longestFirst = new ArrayList<>(jobs);
+        longestFirst.sort(java.util.Comparator.comparingInt(Demo::expectedCost).reversed()); // stable
+        for (Stage1Job j : longestFirst) {
+            runs.done.put(j.name(), runs.pool.submit(() -> {
+                // A new thread records no gradient until a training step asks for it.
+                ai.djl.pytorch.jni.JniUtils.setGradMode(false);
+                String prefix = "[" + j.name() + "] ";
+                log.println(prefix + j.title());
+                runJob(j, runs, manager, store, classes, val, seed, line -> log.println(prefix + line.strip()));
+                return null;
+            }));
+        }
+        return runs;
+    }
+
+    /** Trains one stage-1 encoder (and evaluates it when it is a model), timing both. */
+    private void runJob(Stage1Job j, Stage1Runs runs, NDManager manager, ClipStore store, int classes,
+            List<StoredClip> val, long seed, java.util.function.Consumer<String> progress) {
+        long t = System.nanoTime();
+        PooledClassifier c = runs.classifiers.get(j.name());
+        // The shared manager: keep-best loads the kept parameters into it (they outlive the job).
+        FrozenHeads.train(c, manager, classes, j.train(), val, j.input(), options.stage1().withSeed(seed), progress);
+        times.add(stage1Phase(j.name()), t);
+        runs.ended(System.nanoTime());
+        if (j.evaluated()) {
+            t = System.nanoTime();
+            runs.evaluated.put(j.name(), evaluate(c, manager, store, j.input(), classes));
+            times.add(PHASE_EVALUATION, t);
+        }
+    }
+
+    /** The seed's stage-1 encoders, trained or training. */
+    private final class Stage1Runs implements AutoCloseable {
+        final Map<String, PooledClassifier> classifiers = new LinkedHashMap<>();
+        final Map<String, java.util.concurrent.Future<?>> done = new LinkedHashMap<>();
+        final Map<String, Map<String, Evaluation>> evaluated = new java.util.concurrent.ConcurrentHashMap<>();
+        final long start = System.nanoTime();
+        long lastEnd = start;
+        java.util.concurrent.ExecutorService pool;
+
+        synchronized void ended(long nanos) {
+            lastEnd = Math.max(lastEnd, nanos);
+        }
+
+        /** The trained classifier of a job, waiting for its training (and evaluation) to end. */
+        PooledClassifier get(String name) {
+            await(done.get(name));
+            return classifiers.get(name);
+        }
+
+        /** Waits for every job; adds stage 1's wall time (first start to last training end). */
+        void awaitAll() {
+            for (var f : done.values()) {
+                await(f);
+            }
+            synchronized (this) {
+                times.add(PHASE_STAGE1_WALL, (lastEnd - start) / 1e9);
+            }
+        }
+
+        private void await(java.util.concurrent.Future<?> f) {
+            try {
+                f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("stage 1 was interrupted", e);
+            } catch (java.util.concurrent.ExecutionException e) {
+                Throwable c = e.getCause();
+                if (c instanceof RuntimeException r) {
+                    throw r;
+                }
+                if (c instanceof Error err) {
+                    throw err;
+                }
+                throw new IllegalStateException(c);
+            }
+        }
+
+        /**
+         * Stops the workers: after {@link #awaitAll} they are idle; after a failure, jobs not yet
+         * started are dropped and running ones end (their arrays live in the seed's manager).
+         */
+        @Override
+        public void close() {
+            if (pool != null) {
+                pool.shutdownNow();
+                try {
+                    while (!pool.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES)) {
+                        log.println("stage 1: waiting for the encoders still training");
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+    }
+
+    /** The phase name of a stage-1 encoder's training. */
+    static String stage1Phase(String job) {
+        return "stage 1: " + job;
+    }
+
+    /** Phase names of {@link PhaseTimes} in metrics.json's {@code timings}. */
+    static final String PHASE_BENCHMARK = "benchmark";
+    static final String PHASE_INGEST = "ingest (decode + saliency)";
+    static final String PHASE_STAGE1_WALL = "stage 1 (wall, all encoders)";
+    static final String PHASE_HEADS = "heads (features + training)";
+    static final String PHASE_EVALUATION = "evaluation";
+    static final String PHASE_EVIDENCE = "evidence (Grad-CAM, t-SNE)";
+    static final String PHASE_REPORT = "report";
 
     private Map<String, Evaluation> evaluate(PooledClassifier c, NDManager manager, ClipStore store,
             EncoderTrainer.Input input, int classes) {
@@ -431,23 +634,9 @@ public final class Demo {
         return out;
     }
 
-    /**
-     * The paper's separate stage-1 encoders of an ECRL configuration: base's encoder as M_v, and M_s
-     * and M_c each trained with a plain classifier on its own stream.
-     */
-    private Encoders separateEncoders(PooledClassifier v, NDManager manager, ClipStore store, int classes,
-            long seed) {
-        log.println("  stage 1 of M_s: plain classifier on the foreground stream S");
-        VideoEncoder s = stage1(manager, classes, trainClips, store.split("val"),
-                FrozenHeads.stage1Input(Stage1.FOREGROUND, SplitOptions.PAPER, 0), seed).encoder();
-        log.println("  stage 1 of M_c: plain classifier on the background stream C");
-        VideoEncoder c = stage1(manager, classes, trainClips, store.split("val"),
-                FrozenHeads.stage1Input(Stage1.BACKGROUND, SplitOptions.PAPER, 0), seed).encoder();
-        return Encoders.of(v.encoder(), s, c);
-    }
-
     private Map<String, Evaluation> head(Encoders stage1, NDManager manager, ClipStore store, HeadConfig config,
             SplitOptions split, boolean swap, int classes, long seed, Path runDir) {
+        long phase = System.nanoTime();
         FeatureSet train = FrozenHeads.trainingFeatures(stage1, manager, store.split("train"), split, swap, seed, 32);
         FeatureSet val = null; // the frozen path's val features, reused in the evaluation below
         boolean joint = options.stage2() != null && !config.equals(Recipes.BASE.head());
@@ -477,6 +666,8 @@ public final class Demo {
             r = HeadTrainer.train(train, val, config, classes, options.head().withSeed(seed),
                     FrozenHeads.listener(log, options.head().epochs(), 5));
         }
+        times.add(PHASE_HEADS, phase);
+        phase = System.nanoTime();
         Map<String, Evaluation> out = new LinkedHashMap<>();
         try (HeadModel model = r.model()) {
             for (String s : EVALUATED) {
@@ -492,6 +683,7 @@ public final class Demo {
                 reportEncoders.put(runDir.getFileName().toString(), encoders);
             }
         }
+        times.add(PHASE_EVALUATION, phase);
         return out;
     }
 

@@ -1,11 +1,9 @@
 package org.ecrl4j.pipeline;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
-import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import java.io.DataInputStream;
@@ -25,6 +23,7 @@ import org.ecrl4j.train.EpochMetrics;
 import org.ecrl4j.train.FusedAdam;
 import org.ecrl4j.train.TrainOptions;
 import org.ecrl4j.train.TrainStep;
+import org.ecrl4j.train.ThreadGradients;
 import org.ecrl4j.train.Trainer;
 import org.ecrl4j.video.RgbFrame;
 
@@ -129,6 +128,19 @@ public final class EncoderTrainer {
     public static Result train(PooledClassifier classifier, NDManager manager, int classes, TrainingClips train,
             List<StoredClip> val, Input input, TrainOptions options, Checkpoint checkpoint, Consumer<String> progress)
             throws IOException {
+        return train(classifier, manager, classes, train, val, input, options, checkpoint, progress,
+                Trainer.Seeding.CONTINUOUS);
+    }
+
+    /**
+     * As {@link #train(PooledClassifier, NDManager, int, TrainingClips, List, Input, TrainOptions,
+     * Checkpoint, Consumer)} with the loop's {@code seeding}: {@link Trainer.Seeding#ORDER_ONLY} for
+     * an encoder without dropout (the built-in one) trained beside models that draw from the
+     * engine's generator.
+     */
+    public static Result train(PooledClassifier classifier, NDManager manager, int classes, TrainingClips train,
+            List<StoredClip> val, Input input, TrainOptions options, Checkpoint checkpoint, Consumer<String> progress,
+            Trainer.Seeding seeding) throws IOException {
         if (train.size() == 0) {
             throw new IllegalArgumentException("No training clip");
         }
@@ -147,7 +159,7 @@ public final class EncoderTrainer {
                         Double.isNaN(m.valAcc1()) ? "" : String.format("  val acc@1 %.3f", m.valAcc1()), m.seconds()));
             }
         };
-        Trainer.Result r = Trainer.fit(step, options, Trainer.Seeding.CONTINUOUS, checkpoint, listener);
+        Trainer.Result r = Trainer.fit(step, options, seeding, checkpoint, listener);
         List<double[]> history = new ArrayList<>();
         for (EpochMetrics m : r.history()) {
             history.add(new double[] {m.loss(), m.acc1(), m.valAcc1()});
@@ -238,7 +250,8 @@ public final class EncoderTrainer {
                 NDArray labels = step.create(y);
                 NDArray loss;
                 NDArray logits;
-                try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                // Per-thread recording: the demo trains several encoders at the same time.
+                try (ThreadGradients gc = new ThreadGradients()) {
                     logits = classifier.forward(new ParameterStore(step, false), new NDList(x), true).head();
                     loss = Losses.crossEntropy(logits, labels);
                     gc.backward(loss);

@@ -34,15 +34,38 @@ public final class FrozenHeads {
     public static PooledClassifier stage1(NDManager manager, List<Integer> widths, int frames, int size, int classes,
             TrainingClips train, List<StoredClip> val, EncoderTrainer.Input input, TrainOptions options,
             PrintStream log) {
-        TinyVideoNet net = TinyVideoNet.create(manager, widths, options.seed());
+        PooledClassifier c = newClassifier(manager, widths, frames, size, classes, options.seed());
+        train(c, manager, classes, train, val, input, options, log::println);
+        return c;
+    }
+
+    /**
+     * A fresh {@link TinyVideoNet} with a plain classifier, initialised from {@code seed} alone (it
+     * re-seeds the engine's generator: create the classifiers of encoders trained side by side one
+     * after the other, before their training starts, and each gets the weights it gets alone).
+     */
+    public static PooledClassifier newClassifier(NDManager manager, List<Integer> widths, int frames, int size,
+            int classes, long seed) {
+        TinyVideoNet net = TinyVideoNet.create(manager, widths, seed);
         PooledClassifier c = new PooledClassifier(net, classes);
         c.initialize(manager, DataType.FLOAT32, new Shape(1, 3, frames, size, size));
+        return c;
+    }
+
+    /**
+     * Stage 1 of a classifier from {@link #newClassifier}: neither draws from nor re-seeds the
+     * engine's generator (the built-in net has no dropout; the data order and swaps come from the
+     * options' seed, {@link Trainer.Seeding#ORDER_ONLY}), so it may run on any thread, at the same
+     * time as other classifiers' training or a head's, with the result it has alone.
+     */
+    public static void train(PooledClassifier c, NDManager manager, int classes, TrainingClips train,
+            List<StoredClip> val, EncoderTrainer.Input input, TrainOptions options,
+            java.util.function.Consumer<String> log) {
         try {
-            EncoderTrainer.train(c, manager, classes, train, val, input, options, null, log::println);
+            EncoderTrainer.train(c, manager, classes, train, val, input, options, null, log, Trainer.Seeding.ORDER_ONLY);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e); // no checkpoint: no file is touched
         }
-        return c;
     }
 
     /**

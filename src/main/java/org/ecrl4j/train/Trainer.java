@@ -33,6 +33,12 @@ public final class Trainer {
          */
         CONTINUOUS,
         /**
+         * As {@link #CONTINUOUS} for the order, but the engine's generator is left alone: for steps
+         * that draw nothing from it (no dropout), so that models trained at the same time on other
+         * threads, which do draw from it, are not re-seeded by this one.
+         */
+        ORDER_ONLY,
+        /**
          * Re-seeded at the start of every epoch: the order from {@code seed * 1000003 + epoch}, the
          * engine from {@code seed * 7919 + epoch + 1}; no generator state needs saving, so a resumed
          * run ends exactly as an uninterrupted one even with dropout.
@@ -145,8 +151,10 @@ public final class Trainer {
         int batchSize = options.batchSize();
         int steps = (n + batchSize - 1) / batchSize;
         State s = new State(step);
-        if (seeding == Seeding.CONTINUOUS) {
+        if (seeding != Seeding.PER_EPOCH) {
             s.order = new Random(options.seed());
+        }
+        if (seeding == Seeding.CONTINUOUS) {
             Engine.getInstance().setRandomSeed((int) options.seed() + 1);
         }
         if (checkpoint != null && checkpoint.resuming()) {
@@ -206,7 +214,7 @@ public final class Trainer {
     private static void resume(State s, Checkpoint checkpoint, Seeding seeding) throws IOException {
         Path file = checkpoint.file();
         CheckpointFile c = CheckpointFile.read(file, s.step.name(), checkpoint.fingerprint());
-        if ((c.order != null) != (seeding == Seeding.CONTINUOUS)) {
+        if ((c.order != null) != (seeding != Seeding.PER_EPOCH)) {
             throw new IOException(file + ": the checkpoint was written with another seeding policy; delete it"
                     + " and train again");
         }

@@ -120,6 +120,50 @@ class DemoTest {
         assertTrue(m.at("/models/ecrl-plus/iid/acc1").asDouble(-1) >= 0, m.toString());
     }
 
+    /**
+     * Stage-1 encoders trained side by side end exactly as trained one after the other: the test
+     * features every reported run saves (the frozen encoders' output on iid) and its head's
+     * parameters are identical bytes, and so are the models' metrics. Every encoder kind runs
+     * (ceiling, base, ecrl's M_s and M_c, ecrl-plus with the swap), with augmentation. With 2
+     * workers for 5 encoders, encoders start training while ecrl-plus's head trains (with dropout)
+     * on the main thread.
+     */
+    @Test
+    void encodersTrainedSideBySideEqualEncodersTrainedInTurn() throws Exception {
+        SynthConfig tiny = new SynthConfig(2, 4, 24, 16, 8, 0.9, 0.8, 3, VideoCodec.H264);
+        TrainOptions two = new TrainOptions(2, 4, 2e-3f, 1e-3f, TrainOptions.Schedule.COSINE, 4, 0.1f, 0, true);
+        JsonNode[] metrics = new JsonNode[2];
+        byte[][][] features = new byte[2][][];
+        int[] workers = {1, 2};
+        for (int k = 0; k < 2; k++) {
+            Path out = dir.resolve("workers-" + workers[k]);
+            Demo.Options options = new Demo.Options(out, List.of(1L), tiny, 8, "motion", two, two, 1.0, 2,
+                    List.of(4, 8), null, 0.1, EncoderSharing.SEPARATE, null, "test", TrainingClips.Augmentation.DEFAULT);
+            ByteArrayOutputStream log = new ByteArrayOutputStream();
+            new Demo(options, new PrintStream(log, true, StandardCharsets.UTF_8), null).stage1Workers(workers[k]).run();
+            String progress = log.toString(StandardCharsets.UTF_8);
+            assertEquals(workers[k] > 1, progress.contains("5 encoders, 2 side by side"), progress);
+            metrics[k] = new ObjectMapper().readTree(out.resolve("metrics.json").toFile());
+            List<String> runs = List.of("base", "ecrl", "ecrl-plus");
+            features[k] = new byte[2 * runs.size()][];
+            for (int r = 0; r < runs.size(); r++) {
+                Path run = out.resolve("runs").resolve(runs.get(r));
+                features[k][2 * r] = java.nio.file.Files.readAllBytes(run.resolve(Demo.REPORT_FEATURES));
+                features[k][2 * r + 1] = java.nio.file.Files.readAllBytes(run.resolve(org.ecrl4j.train.HeadModel.PARAMS_FILE));
+            }
+            JsonNode timings = metrics[k].get("timings");
+            for (String phase : List.of("stage 1: ceiling", "stage 1: base", "stage 1: ecrl M_s", "stage 1: ecrl M_c",
+                    "stage 1: ecrl-plus", "ingest (decode + saliency)", "heads (features + training)", "evaluation")) {
+                assertTrue(timings.path(phase).asDouble(-1) > 0, phase + " timed: " + timings);
+            }
+        }
+        for (int r = 0; r < features[0].length; r++) {
+            org.junit.jupiter.api.Assertions.assertArrayEquals(features[0][r], features[1][r],
+                    (r % 2 == 0 ? "features of run " : "head of run ") + r / 2);
+        }
+        assertEquals(metrics[0].get("models"), metrics[1].get("models"));
+    }
+
     @Test
     void valStaticFreezesEachClipOnItsFirstFrameWithEmptySaliency() {
         List<StoredClip> clips = JointTrainerTest.clips(4, 3);
