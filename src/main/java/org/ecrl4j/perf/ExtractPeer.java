@@ -1,9 +1,7 @@
 package org.ecrl4j.perf;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -53,36 +51,14 @@ public record ExtractPeer(Path python, Path script) {
         if (bf16) {
             cmd.addAll(List.of("--precision", "bf16"));
         }
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        int rc = p.waitFor();
-        if (rc != 0) {
-            throw new IOException("Peer " + script + " failed (exit " + rc + "): " + tail(out) + "; check that " + python
-                    + " has torch, torchvision and av (Debian's python3-torch, python3-torchvision, python3-av)");
-        }
+        String out = PeerProcess.run(new ProcessBuilder(cmd), script, "check that " + python
+                + " has torch, torchvision and av (Debian's python3-torch, python3-torchvision, python3-av)");
         return parse(out, script);
     }
 
-    /** The peer's figures from its output: the last line that is a JSON object with peer_videos_per_s. */
+    /** The peer's figures from its output: the last line that is a JSON object, which must carry peer_videos_per_s. */
     static Result parse(String output, Path script) throws IOException {
-        String[] lines = output.strip().split("\n");
-        for (int i = lines.length - 1; i >= 0; i--) {
-            String line = lines[i].strip();
-            if (line.startsWith("{")) {
-                JsonNode n = new ObjectMapper().readTree(line);
-                if (n.has("peer_videos_per_s")) {
-                    return new Result(n.get("peer_videos_per_s").asDouble(), n.path("torch").asText("?"),
-                            n.path("av").asText("?"));
-                }
-            }
-        }
-        throw new IOException("Peer " + script + " printed no JSON line with peer_videos_per_s: " + tail(output)
-                + "; run it by hand with --json to see why");
-    }
-
-    private static String tail(String s) {
-        String t = s.strip();
-        return t.length() > 400 ? "..." + t.substring(t.length() - 400) : t;
+        JsonNode n = PeerProcess.lastJsonLine(output, script, "peer_videos_per_s");
+        return new Result(n.get("peer_videos_per_s").asDouble(), n.path("torch").asText("?"), n.path("av").asText("?"));
     }
 }

@@ -1,9 +1,7 @@
 package org.ecrl4j.perf;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -66,19 +64,13 @@ public record TorchPeer(Path python, Path script, List<String> launcherSet) {
         cmd.addAll(List.of(script.toString(), "--shared-global", "--json",
                 "--threads", Integer.toString(threads), "--steps", Integer.toString(steps),
                 "--batch", Integer.toString(batch)));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        ProcessBuilder pb = new ProcessBuilder(cmd);
         if (!sameEnvironment) {
             for (String name : launcherSet) {
                 pb.environment().remove(name);
             }
         }
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        int rc = p.waitFor();
-        if (rc != 0) {
-            throw new IOException("Peer " + script + " failed (exit " + rc + "): " + tail(out)
-                    + "; check that " + python + " has torch (Debian's python3-torch)");
-        }
+        String out = PeerProcess.run(pb, script, "check that " + python + " has torch (Debian's python3-torch)");
         return parse(out, script);
     }
 
@@ -96,24 +88,8 @@ public record TorchPeer(Path python, Path script, List<String> launcherSet) {
 
     /** Reads the peer's figures from its output: the last line that is a JSON object. */
     static Result parse(String output, Path script) throws IOException {
-        String[] lines = output.strip().split("\n");
-        for (int i = lines.length - 1; i >= 0; i--) {
-            String line = lines[i].strip();
-            if (line.startsWith("{")) {
-                JsonNode n = new ObjectMapper().readTree(line);
-                if (!n.has("train_steps_per_s") || !n.has("infer_batches_per_s")) {
-                    break;
-                }
-                return new Result(n.path("torch").asText("?"), n.get("train_steps_per_s").asDouble(),
-                        n.get("infer_batches_per_s").asDouble(), n.path("params").asLong(-1));
-            }
-        }
-        throw new IOException("Peer " + script + " printed no JSON line with train_steps_per_s and "
-                + "infer_batches_per_s: " + tail(output) + "; run it by hand with --json to see why");
-    }
-
-    private static String tail(String s) {
-        String t = s.strip();
-        return t.length() > 400 ? "..." + t.substring(t.length() - 400) : t;
+        JsonNode n = PeerProcess.lastJsonLine(output, script, "train_steps_per_s", "infer_batches_per_s");
+        return new Result(n.path("torch").asText("?"), n.get("train_steps_per_s").asDouble(),
+                n.get("infer_batches_per_s").asDouble(), n.path("params").asLong(-1));
     }
 }
