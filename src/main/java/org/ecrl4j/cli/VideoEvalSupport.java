@@ -13,11 +13,6 @@ final class VideoEvalSupport {
     private VideoEvalSupport() {}
 
     @SuppressWarnings("unchecked")
-    static int eval(Path run, Path data, List<String> splits, Integer workers, String name, boolean json) throws Exception {
-        return eval(run, data, splits, org.ecrl4j.video.Views.ONE, workers, name, json);
-    }
-
-    @SuppressWarnings("unchecked")
     static int eval(Path run, Path data, List<String> splits, org.ecrl4j.video.Views views, Integer workers, String name,
             boolean json) throws Exception {
         int w = workers == null ? Runtime.getRuntime().availableProcessors() : workers;

@@ -109,19 +109,10 @@ public final class VideoEvaluation implements AutoCloseable {
     /**
      * Evaluates the run on the given splits of a dataset (all but train, train-unbiased and val when
      * {@code splits} is empty); adds the bias metrics of BENCHMARK.md when the four benchmark test
-     * splits are among them.
+     * splits are among them. Each video's class probabilities are the softmax averaged over
+     * {@code views} ({@link Views#ONE}: the single centre clip); the result names the views.
      *
      * @throws AnnotationException when a label is not one of the run's classes
-     */
-    public Map<String, Object> evaluate(Path annotations, List<String> splits, int workers, Consumer<String> progress)
-            throws IOException {
-        return evaluate(annotations, splits, Views.ONE, workers, progress);
-    }
-
-    /**
-     * As {@link #evaluate(Path, List, int, Consumer)} with multi-view testing: each video's class
-     * probabilities are the softmax averaged over {@code views} ({@link Views}); the result names
-     * the views.
      */
     public Map<String, Object> evaluate(Path annotations, List<String> splits, Views views, int workers,
             Consumer<String> progress) throws IOException {
@@ -314,11 +305,6 @@ public final class VideoEvaluation implements AutoCloseable {
 
     private synchronized float[] headLogits(FeatureSet f) {
         return model.logits(f, 64);
-    }
-
-    /** The top {@code k} classes (at most L) of each video; unreadable videos are listed apart. */
-    public Predictions predict(List<Path> videos, int k, int workers, Consumer<String> progress) {
-        return predict(videos, Views.ONE, k, workers, progress);
     }
 
     /**
