@@ -61,16 +61,18 @@ public final class DemoCommand implements Callable<Integer> {
     double swap;
 
     @Option(names = "--threads", defaultValue = "2", paramLabel = "N",
-            description = "libtorch threads (default: ${DEFAULT-VALUE}, both cores of a 2-core machine; results"
-                    + " depend on the count)")
+            description = "cores to use (default: ${DEFAULT-VALUE}, both cores of a 2-core machine): decoding"
+                    + " workers, and stage-1 encoders trained side by side unless --parallel-encoders says otherwise;"
+                    + " every model trains on one libtorch thread, so the results do not depend on it")
     int threads;
 
     @picocli.CommandLine.Mixin PrecisionOption precision;
 
-    @Option(names = "--parallel-encoders", defaultValue = "2", paramLabel = "N",
-            description = "stage-1 encoders of a seed trained side by side (1: one after the other); the results are"
-                    + " the same for every N (default: ${DEFAULT-VALUE})")
-    int parallelEncoders;
+    @Option(names = "--parallel-encoders", paramLabel = "N",
+            description = "stage-1 encoders trained side by side, the next seed's while the heads of a seed train"
+                    + " (1: one after the other, each seed's when its heads need them); the results are the same"
+                    + " for every N (default: --threads)")
+    Integer parallelEncoders;
 
     @Override
     public Integer call() throws Exception {
@@ -96,7 +98,8 @@ public final class DemoCommand implements Callable<Integer> {
         OutputFolder folder = OutputFolder.open(out, "demo", overwrite, false, false);
         // The demo writes the evidence of its first seed's ECRL run; the report renders it.
         Map<String, Object> metrics = folder.run(() -> {
-            Map<String, Object> m = new Demo(options, System.err, RunReport::write).stage1Workers(parallelEncoders)
+            int workers = parallelEncoders != null ? parallelEncoders : threads;
+            Map<String, Object> m = new Demo(options, System.err, RunReport::write).stage1Workers(workers)
                     .run();
             long t = System.nanoTime();
             m.put("overview", writeOverview(out).toAbsolutePath().toString());

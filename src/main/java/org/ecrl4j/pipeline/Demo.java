@@ -166,7 +166,7 @@ public final class Demo {
     private final Map<String, Encoders> reportEncoders = new LinkedHashMap<>();
     /** Wall seconds per phase, summed over seeds (written to metrics.json as {@code timings}). */
     private final PhaseTimes times = new PhaseTimes();
-    /** Stage-1 encoders of a seed trained side by side (1: one after the other). */
+    /** Stage-1 encoders trained side by side (1: one after the other). */
     private int stage1Workers = 1;
 
     /** A demo that writes the evidence of its first seed's ECRL run but renders no report. */
@@ -185,8 +185,10 @@ public final class Demo {
     }
 
     /**
-     * Trains up to {@code workers} stage-1 encoders of a seed side by side (default 1: one after the
-     * other); the results do not depend on it ({@link #trainStage1}).
+     * Trains up to {@code workers} stage-1 encoders side by side (default 1: one after the other,
+     * each seed's when its heads need them), queued over all seeds, so that the workers go on with
+     * the next seed's encoders while this thread trains a seed's heads. The results do not depend on
+     * it ({@link Stage1Pool#start}).
      */
     public Demo stage1Workers(int workers) {
         if (workers < 1) {
@@ -254,16 +256,33 @@ public final class Demo {
             acc5.put(m, new LinkedHashMap<>());
         }
         Map<String, List<FieldBiasMetrics>> field = new LinkedHashMap<>();
-        for (long seed : options.seeds()) {
-            log.printf(Locale.ROOT, "== seed %d%n", seed);
-            Map<String, Map<String, Evaluation>> results = runSeed(store, l, seed);
-            for (var model : results.entrySet()) {
-                field.computeIfAbsent(model.getKey(), k -> new ArrayList<>()).add(fieldMetrics(store, model.getValue(), l));
-                for (var split : model.getValue().entrySet()) {
-                    acc1.get(model.getKey()).computeIfAbsent(split.getKey(), k -> new ArrayList<>()).add(split.getValue().acc1());
-                    acc5.get(model.getKey()).computeIfAbsent(split.getKey(), k -> new ArrayList<>()).add(split.getValue().acc5());
+        // Every model trains on one libtorch thread (STAGE1_THREADS): the cores go to jobs side by side.
+        ai.djl.engine.Engine.getInstance(); // loads the native library
+        int threads = ai.djl.pytorch.jni.JniUtils.getNumThreads();
+        ai.djl.pytorch.jni.JniUtils.setNumThreads(STAGE1_THREADS);
+        try (Stage1Pool pool = new Stage1Pool()) {
+            // Every seed's classifiers are created here, before any head trains (creation re-seeds
+            // the engine's generator, which the heads' dropout draws from), and with side-by-side
+            // workers every seed's encoders are queued at once: the workers go on to the next
+            // seed's encoders while this thread trains the heads of the current one.
+            List<SeedRun> seedRuns = new ArrayList<>();
+            for (long seed : options.seeds()) {
+                seedRuns.add(pool.start(seed, store, l));
+            }
+            for (SeedRun run : seedRuns) {
+                log.printf(Locale.ROOT, "== seed %d%n", run.seed);
+                Map<String, Map<String, Evaluation>> results = runSeed(run, store, l);
+                for (var model : results.entrySet()) {
+                    field.computeIfAbsent(model.getKey(), k -> new ArrayList<>()).add(fieldMetrics(store, model.getValue(), l));
+                    for (var split : model.getValue().entrySet()) {
+                        acc1.get(model.getKey()).computeIfAbsent(split.getKey(), k -> new ArrayList<>()).add(split.getValue().acc1());
+                        acc5.get(model.getKey()).computeIfAbsent(split.getKey(), k -> new ArrayList<>()).add(split.getValue().acc5());
+                    }
                 }
             }
+            pool.awaitAll();
+        } finally {
+            ai.djl.pytorch.jni.JniUtils.setNumThreads(threads);
         }
         Map<String, Object> metrics = new LinkedHashMap<>();
         Map<String, Object> bench = new LinkedHashMap<>();
@@ -380,80 +399,92 @@ public final class Demo {
         }
     }
 
-    private Map<String, Map<String, Evaluation>> runSeed(ClipStore store, int classes, long seed) {
+    /**
+     * Every stage-1 encoder of a seed, in the order the workers take them: those the heads of this
+     * thread wait for first (ecrl-plus's, then base's, M_s and M_c for ecrl), ceiling's last. None
+     * depends on another.
+     */
+    private List<Stage1Job> stage1Jobs() {
+        EncoderTrainer.Input plain = FrozenHeads.stage1Input(Stage1.PLAIN, SplitOptions.PAPER, 0);
+        String ceilingName = Recipes.CEILING.name();
+        String baseName = Recipes.BASE.name();
+        String ecrlName = Recipes.ECRL.name();
+        String plusName = Recipes.ECRL_PLUS.name();
+        List<String> models = options.models();
+        boolean separate = models.contains(ecrlName) && options.ecrlEncoders() == EncoderSharing.SEPARATE;
+        List<Stage1Job> jobs = new ArrayList<>();
+        if (models.contains(plusName)) {
+            jobs.add(new Stage1Job(plusName, "ecrl-plus: clip-box masked foreground, GLCA on S, background swap p="
+                    + options.swap() + ", one encoder for V, S and C trained with the swap", trainClips,
+                    FrozenHeads.stage1Input(Recipes.ECRL_PLUS.stage1(), Recipes.ECRL_PLUS.split(), options.swap()),
+                    false));
+        }
+        if (models.contains(baseName) || models.contains(ecrlName)) {
+            jobs.add(new Stage1Job(baseName, "base: plain classifier on train (also ECRL's stage 1)", trainClips,
+                    plain, models.contains(baseName)));
+        }
+        if (separate) {
+            jobs.add(new Stage1Job(M_S, "stage 1 of ecrl's M_s: plain classifier on the foreground stream S",
+                    trainClips, FrozenHeads.stage1Input(Stage1.FOREGROUND, SplitOptions.PAPER, 0), false));
+            jobs.add(new Stage1Job(M_C, "stage 1 of ecrl's M_c: plain classifier on the background stream C",
+                    trainClips, FrozenHeads.stage1Input(Stage1.BACKGROUND, SplitOptions.PAPER, 0), false));
+        }
+        if (models.contains(ceilingName)) {
+            jobs.add(new Stage1Job(ceilingName, "ceiling: base trained on train-unbiased", unbiasedClips, plain, true));
+        }
+        return jobs;
+    }
+
+    private Map<String, Map<String, Evaluation>> runSeed(SeedRun run, ClipStore store, int classes) {
         Map<String, Map<String, Evaluation>> results = new LinkedHashMap<>();
-        List<StoredClip> val = store.split("val");
-        try (NDManager manager = NDManager.newBaseManager()) {
-            EncoderTrainer.Input plain = FrozenHeads.stage1Input(Stage1.PLAIN, SplitOptions.PAPER, 0);
-            String ceilingName = Recipes.CEILING.name();
-            String baseName = Recipes.BASE.name();
-            String ecrlName = Recipes.ECRL.name();
-            String plusName = Recipes.ECRL_PLUS.name();
-            List<String> models = options.models();
-            boolean separate = models.contains(ecrlName) && options.ecrlEncoders() == EncoderSharing.SEPARATE;
-            // Every stage-1 encoder of the seed, in this order; none depends on another.
-            List<Stage1Job> jobs = new ArrayList<>();
-            if (models.contains(ceilingName)) {
-                jobs.add(new Stage1Job(ceilingName, "ceiling: base trained on train-unbiased", unbiasedClips, plain,
-                        true));
-            }
-            if (models.contains(baseName) || models.contains(ecrlName)) {
-                jobs.add(new Stage1Job(baseName, "base: plain classifier on train (also ECRL's stage 1)", trainClips,
-                        plain, models.contains(baseName)));
-            }
-            if (separate) {
-                jobs.add(new Stage1Job(M_S, "stage 1 of ecrl's M_s: plain classifier on the foreground stream S",
-                        trainClips, FrozenHeads.stage1Input(Stage1.FOREGROUND, SplitOptions.PAPER, 0), false));
-                jobs.add(new Stage1Job(M_C, "stage 1 of ecrl's M_c: plain classifier on the background stream C",
-                        trainClips, FrozenHeads.stage1Input(Stage1.BACKGROUND, SplitOptions.PAPER, 0), false));
-            }
-            if (models.contains(plusName)) {
-                jobs.add(new Stage1Job(plusName, "ecrl-plus: clip-box masked foreground, GLCA on S, background swap p="
-                        + options.swap() + ", one encoder for V, S and C trained with the swap", trainClips,
-                        FrozenHeads.stage1Input(Recipes.ECRL_PLUS.stage1(), Recipes.ECRL_PLUS.split(), options.swap()),
-                        false));
-            }
-            Map<String, Map<String, Evaluation>> heads = new LinkedHashMap<>();
-            // Side by side, the heads train on this thread as soon as their encoders are ready, while
-            // the other encoders still train (stage 1 neither draws from nor re-seeds the engine's
-            // generator, which the heads' dropout draws from).
-            try (Stage1Runs runs = startStage1(jobs, manager, store, classes, val, seed)) {
-                if (models.contains(plusName)) {
-                    PooledClassifier plus = runs.get(plusName);
-                    log.println("ecrl-plus: heads on its stage-1 encoder (V, S and C)");
-                    Encoders plusEncoders = Encoders.of(plus.encoder(), EncoderSharing.SHARED, manager);
-                    heads.put(plusName, head(plusEncoders, manager, store, Recipes.ECRL_PLUS.head(),
-                            Recipes.ECRL_PLUS.split(), Recipes.ECRL_PLUS.swappedCopies() && options.swap() > 0, classes,
-                            seed, seed == options.seeds().get(0) ? runDir(plusName) : null));
-                }
-                if (models.contains(ecrlName)) {
-                    PooledClassifier base = runs.get(baseName);
-                    Encoders ecrlEncoders = separate
-                            ? Encoders.of(base.encoder(), runs.get(M_S).encoder(), runs.get(M_C).encoder())
-                            : Encoders.of(base.encoder(), EncoderSharing.SHARED, manager);
-                    log.println("ecrl: the paper's ECRL (per-frame crop) from base's stage-1 encoder");
-                    boolean report = seed == options.seeds().get(0);
-                    heads.put(ecrlName, head(ecrlEncoders, manager, store, Recipes.ECRL.head(), Recipes.ECRL.split(),
-                            Recipes.ECRL.swappedCopies(), classes, seed, report ? runDir(ecrlName) : null));
-                    if (report) {
-                        log.println("base head on base's frozen features, for the report's comparison");
-                        head(Encoders.of(base.encoder(), EncoderSharing.SHARED, manager), manager, store,
-                                Recipes.BASE.head(), Recipes.BASE.split(), Recipes.BASE.swappedCopies(), classes, seed,
-                                runDir(baseName));
-                        long phase = System.nanoTime();
-                        this.explained = writeEvidence(manager, store, seed);
-                        times.add(PHASE_EVIDENCE, phase);
-                    }
-                }
-                runs.awaitAll();
-                for (String m : MODELS) {
-                    Map<String, Evaluation> e = runs.evaluated.containsKey(m) ? runs.evaluated.get(m) : heads.get(m);
-                    if (e != null) {
-                        results.put(m, e);
-                    }
-                }
+        long seed = run.seed;
+        String baseName = Recipes.BASE.name();
+        String ecrlName = Recipes.ECRL.name();
+        String plusName = Recipes.ECRL_PLUS.name();
+        List<String> models = options.models();
+        boolean separate = models.contains(ecrlName) && options.ecrlEncoders() == EncoderSharing.SEPARATE;
+        NDManager manager = run.manager;
+        Stage1Runs runs = run.runs;
+        runs.runInline(); // one worker: this seed's encoders train here, now
+        Map<String, Map<String, Evaluation>> heads = new LinkedHashMap<>();
+        // Side by side, the heads train on this thread as soon as their encoders are ready, while
+        // the other encoders still train (stage 1 neither draws from nor re-seeds the engine's
+        // generator, which the heads' dropout draws from).
+        if (models.contains(plusName)) {
+            PooledClassifier plus = runs.get(plusName);
+            log.println("ecrl-plus: heads on its stage-1 encoder (V, S and C)");
+            Encoders plusEncoders = Encoders.of(plus.encoder(), EncoderSharing.SHARED, manager);
+            heads.put(plusName, head(plusEncoders, manager, store, Recipes.ECRL_PLUS.head(),
+                    Recipes.ECRL_PLUS.split(), Recipes.ECRL_PLUS.swappedCopies() && options.swap() > 0, classes,
+                    seed, seed == options.seeds().get(0) ? runDir(plusName) : null));
+        }
+        if (models.contains(ecrlName)) {
+            PooledClassifier base = runs.get(baseName);
+            Encoders ecrlEncoders = separate
+                    ? Encoders.of(base.encoder(), runs.get(M_S).encoder(), runs.get(M_C).encoder())
+                    : Encoders.of(base.encoder(), EncoderSharing.SHARED, manager);
+            log.println("ecrl: the paper's ECRL (per-frame crop) from base's stage-1 encoder");
+            boolean report = seed == options.seeds().get(0);
+            heads.put(ecrlName, head(ecrlEncoders, manager, store, Recipes.ECRL.head(), Recipes.ECRL.split(),
+                    Recipes.ECRL.swappedCopies(), classes, seed, report ? runDir(ecrlName) : null));
+            if (report) {
+                log.println("base head on base's frozen features, for the report's comparison");
+                head(Encoders.of(base.encoder(), EncoderSharing.SHARED, manager), manager, store,
+                        Recipes.BASE.head(), Recipes.BASE.split(), Recipes.BASE.swappedCopies(), classes, seed,
+                        runDir(baseName));
+                long phase = System.nanoTime();
+                this.explained = writeEvidence(manager, store, seed);
+                times.add(PHASE_EVIDENCE, phase);
             }
         }
+        runs.awaitAll();
+        for (String m : MODELS) {
+            Map<String, Evaluation> e = runs.evaluated.containsKey(m) ? runs.evaluated.get(m) : heads.get(m);
+            if (e != null) {
+                results.put(m, e);
+            }
+        }
+        run.close(); // after a failure the pool closes it, once its workers have stopped
         for (var e : results.entrySet()) {
             StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "  %-10s", e.getKey()));
             for (var s : e.getValue().entrySet()) {
@@ -477,83 +508,161 @@ public final class Demo {
     private record Stage1Job(String name, String title, TrainingClips train, EncoderTrainer.Input input,
             boolean evaluated) {}
 
-    /** Expected stage-1 time of a job, longest first: the swap draws and splits every clip. */
-    private static int expectedCost(Stage1Job j) {
-        return j.input().swapProbability() > 0 ? 2 : j.input().stream() != ClipBatches.Stream.WHOLE ? 1 : 0;
-    }
-
     /**
-     * Starts the seed's stage-1 encoders, {@link #stage1Workers} at a time (1: trains them all on
-     * this thread before returning). The classifiers are created one after the other on this thread
-     * first (creation re-seeds the engine's generator), and training draws only from the seed's own
-     * generators, so each encoder ends exactly as it would trained alone, whatever the number of
-     * workers and the scheduling of their threads (side by side, the longest jobs start first). The
-     * jobs that are models are evaluated on every split right after their training.
+     * The stage-1 workers of the whole demo: {@link #stage1Workers} threads (none for 1: each seed's
+     * encoders then train on the calling thread, in turn, when its heads need them). The queue holds
+     * every seed's encoders in seed order, so the workers never wait for a seed's heads.
      */
-    private Stage1Runs startStage1(List<Stage1Job> jobs, NDManager manager, ClipStore store, int classes,
-            List<StoredClip> val, long seed) {
-        Stage1Runs runs = new Stage1Runs();
-        for (Stage1Job j : jobs) {
-            runs.classifiers.put(j.name(), FrozenHeads.newClassifier(manager, options.widths(), options.frames(),
-                    options.size(), classes, seed));
+    private final class Stage1Pool implements AutoCloseable {
+        private final java.util.concurrent.ExecutorService pool;
+        private final List<SeedRun> started = new ArrayList<>();
+        private long first = Long.MAX_VALUE;
+        private long last = Long.MIN_VALUE;
+
+        Stage1Pool() {
+            pool = stage1Workers <= 1 ? null : java.util.concurrent.Executors.newFixedThreadPool(stage1Workers, r -> {
+                Thread t = new Thread(r, "ecrl4j-stage1");
+                t.setDaemon(true);
+                return t;
+            });
         }
-        int workers = Math.min(stage1Workers, jobs.size());
-        if (workers <= 1) {
+
+        /**
+         * Creates the seed's classifiers on this thread, one after the other (creation re-seeds the
+         * engine's generator), and queues their training; training draws only from the seed's own
+         * generators, so each encoder ends exactly as it would trained alone, whatever the number of
+         * workers and the scheduling of their threads. The jobs that are models are evaluated on
+         * every split right after their training, on the same thread.
+         */
+        SeedRun start(long seed, ClipStore store, int classes) {
+            SeedRun run = new SeedRun(seed);
+            started.add(run);
+            List<Stage1Job> jobs = stage1Jobs();
             for (Stage1Job j : jobs) {
-                log.println(j.title());
-                runJob(j, runs, manager, store, classes, val, seed, log::println);
-                runs.done.put(j.name(), java.util.concurrent.CompletableFuture.completedFuture(null));
+                run.runs.classifiers.put(j.name(), FrozenHeads.newClassifier(run.manager, options.widths(),
+                        options.frames(), options.size(), classes, seed));
             }
-            return runs;
+            List<StoredClip> val = store.split("val");
+            if (pool == null) {
+                run.runs.inline = () -> {
+                    for (Stage1Job j : jobs) {
+                        log.println(j.title());
+                        runJob(j, run.runs, run.manager, store, classes, val, seed, log::println);
+                        run.runs.done.put(j.name(), java.util.concurrent.CompletableFuture.completedFuture(null));
+                    }
+                };
+                return run;
+            }
+            if (started.size() == 1) {
+                log.printf(Locale.ROOT, "stage 1: %d encoders a seed, %d side by side, the next seed's while this"
+                        + " thread trains the heads%n", jobs.size(), stage1Workers);
+            }
+            for (Stage1Job j : jobs) {
+                run.runs.done.put(j.name(), pool.submit(() -> {
+                    // A new thread records no gradient until a training step asks for it.
+                    ai.djl.pytorch.jni.JniUtils.setGradMode(false);
+                    ai.djl.pytorch.jni.JniUtils.setNumThreads(STAGE1_THREADS); // this thread's own count
+                    String prefix = "[seed " + seed + " " + j.name() + "] ";
+                    log.println(prefix + j.title());
+                    runJob(j, run.runs, run.manager, store, classes, val, seed, line -> log.println(prefix + line.strip()));
+                    return null;
+                }));
+            }
+            return run;
         }
-        log.printf(Locale.ROOT, "stage 1: %d encoders, %d side by side%n", jobs.size(), workers);
-        runs.pool = java.util.concurrent.Executors.newFixedThreadPool(workers, r -> {
-            Thread t = new Thread(r, "ecrl4j-stage1");
-            t.setDaemon(true);
-            return t;
-        });
-        List<Stage1Job> longestFirst = new ArrayList<>(jobs);
-        longestFirst.sort(java.util.Comparator.comparingInt(Demo::expectedCost).reversed()); // stable
-        for (Stage1Job j : longestFirst) {
-            runs.done.put(j.name(), runs.pool.submit(() -> {
-                // A new thread records no gradient until a training step asks for it.
-                ai.djl.pytorch.jni.JniUtils.setGradMode(false);
-                String prefix = "[" + j.name() + "] ";
-                log.println(prefix + j.title());
-                runJob(j, runs, manager, store, classes, val, seed, line -> log.println(prefix + line.strip()));
-                return null;
-            }));
+
+        /** Trains one stage-1 encoder (and evaluates it when it is a model), timing both. */
+        private void runJob(Stage1Job j, Stage1Runs runs, NDManager manager, ClipStore store, int classes,
+                List<StoredClip> val, long seed, java.util.function.Consumer<String> progress) {
+            long t = System.nanoTime();
+            mark(t);
+            PooledClassifier c = runs.classifiers.get(j.name());
+            // The seed's manager: keep-best loads the kept parameters into it (they outlive the job).
+            FrozenHeads.train(c, manager, classes, j.train(), val, j.input(), options.stage1().withSeed(seed), progress);
+            times.add(stage1Phase(j.name()), t);
+            mark(System.nanoTime());
+            if (j.evaluated()) {
+                t = System.nanoTime();
+                runs.evaluated.put(j.name(), evaluate(c, manager, store, j.input(), classes));
+                times.add(PHASE_EVALUATION, t);
+            }
         }
-        return runs;
+
+        private synchronized void mark(long nanos) {
+            first = Math.min(first, nanos);
+            last = Math.max(last, nanos);
+        }
+
+        /** Adds stage 1's wall time (first start to last training end, over all seeds). */
+        void awaitAll() {
+            for (SeedRun r : started) {
+                r.runs.awaitAll();
+            }
+            synchronized (this) {
+                if (first <= last) {
+                    times.add(PHASE_STAGE1_WALL, (last - first) / 1e9);
+                }
+            }
+        }
+
+        /**
+         * Stops the workers: after {@link #awaitAll} they are idle; after a failure, jobs not yet
+         * started are dropped and running ones end before their seeds' managers close.
+         */
+        @Override
+        public void close() {
+            if (pool != null) {
+                pool.shutdownNow();
+                try {
+                    while (!pool.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES)) {
+                        log.println("stage 1: waiting for the encoders still training");
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            for (SeedRun r : started) {
+                r.close();
+            }
+        }
     }
 
-    /** Trains one stage-1 encoder (and evaluates it when it is a model), timing both. */
-    private void runJob(Stage1Job j, Stage1Runs runs, NDManager manager, ClipStore store, int classes,
-            List<StoredClip> val, long seed, java.util.function.Consumer<String> progress) {
-        long t = System.nanoTime();
-        PooledClassifier c = runs.classifiers.get(j.name());
-        // The shared manager: keep-best loads the kept parameters into it (they outlive the job).
-        FrozenHeads.train(c, manager, classes, j.train(), val, j.input(), options.stage1().withSeed(seed), progress);
-        times.add(stage1Phase(j.name()), t);
-        runs.ended(System.nanoTime());
-        if (j.evaluated()) {
-            t = System.nanoTime();
-            runs.evaluated.put(j.name(), evaluate(c, manager, store, j.input(), classes));
-            times.add(PHASE_EVALUATION, t);
+    /** A seed's manager (its encoders and heads live in it) and its stage-1 encoders. */
+    private static final class SeedRun implements AutoCloseable {
+        final long seed;
+        final NDManager manager = NDManager.newBaseManager();
+        final Stage1Runs runs = new Stage1Runs();
+        private boolean closed;
+
+        SeedRun(long seed) {
+            this.seed = seed;
+        }
+
+        /** Closes the manager once the seed is done (again by the pool after a failure: no-op). */
+        @Override
+        public synchronized void close() {
+            if (!closed) {
+                closed = true;
+                manager.close();
+            }
         }
     }
 
-    /** The seed's stage-1 encoders, trained or training. */
-    private final class Stage1Runs implements AutoCloseable {
+    /** A seed's stage-1 encoders, trained or training. */
+    private static final class Stage1Runs {
         final Map<String, PooledClassifier> classifiers = new LinkedHashMap<>();
-        final Map<String, java.util.concurrent.Future<?>> done = new LinkedHashMap<>();
+        final Map<String, java.util.concurrent.Future<?>> done = new java.util.concurrent.ConcurrentHashMap<>();
         final Map<String, Map<String, Evaluation>> evaluated = new java.util.concurrent.ConcurrentHashMap<>();
-        final long start = System.nanoTime();
-        long lastEnd = start;
-        java.util.concurrent.ExecutorService pool;
+        /** With one worker: trains the seed's encoders on the calling thread; null otherwise. */
+        Runnable inline;
 
-        synchronized void ended(long nanos) {
-            lastEnd = Math.max(lastEnd, nanos);
+        /** Trains the encoders now when they were not queued to workers. */
+        void runInline() {
+            if (inline != null) {
+                Runnable r = inline;
+                inline = null;
+                r.run();
+            }
         }
 
         /** The trained classifier of a job, waiting for its training (and evaluation) to end. */
@@ -562,17 +671,14 @@ public final class Demo {
             return classifiers.get(name);
         }
 
-        /** Waits for every job; adds stage 1's wall time (first start to last training end). */
+        /** Waits for every job. */
         void awaitAll() {
             for (var f : done.values()) {
                 await(f);
             }
-            synchronized (this) {
-                times.add(PHASE_STAGE1_WALL, (lastEnd - start) / 1e9);
-            }
         }
 
-        private void await(java.util.concurrent.Future<?> f) {
+        private static void await(java.util.concurrent.Future<?> f) {
             try {
                 f.get();
             } catch (InterruptedException e) {
@@ -589,25 +695,16 @@ public final class Demo {
                 throw new IllegalStateException(c);
             }
         }
-
-        /**
-         * Stops the workers: after {@link #awaitAll} they are idle; after a failure, jobs not yet
-         * started are dropped and running ones end (their arrays live in the seed's manager).
-         */
-        @Override
-        public void close() {
-            if (pool != null) {
-                pool.shutdownNow();
-                try {
-                    while (!pool.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES)) {
-                        log.println("stage 1: waiting for the encoders still training");
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        }
     }
+
+    /**
+     * Intra-op threads of a stage-1 encoder, whatever {@code --threads} says: the built-in backbone's
+     * convolutions are too small to share well (a step at the demo's sizes took 27 ms on one thread
+     * and 20-26 ms on two), so the cores are better spent on encoders side by side (two encoders with
+     * one thread each ran 27-31 ms a step, with two threads each 45 ms). A fixed count also keeps an
+     * encoder's result independent of {@link #stage1Workers} and {@code --threads}.
+     */
+    static final int STAGE1_THREADS = 1;
 
     /** The phase name of a stage-1 encoder's training. */
     static String stage1Phase(String job) {

@@ -126,7 +126,9 @@ class DemoTest {
      * parameters are identical bytes, and so are the models' metrics. Every encoder kind runs
      * (ceiling, base, ecrl's M_s and M_c, ecrl-plus with the swap), with augmentation. With 2
      * workers for 5 encoders, encoders start training while ecrl-plus's head trains (with dropout)
-     * on the main thread.
+     * on the main thread; with 2 seeds, the second seed's encoders train while the first seed's heads
+     * do. The runs also differ in libtorch's thread count (what {@code --threads} sets): every
+     * model trains on one thread, so it must not matter.
      */
     @Test
     void encodersTrainedSideBySideEqualEncodersTrainedInTurn() throws Exception {
@@ -135,14 +137,22 @@ class DemoTest {
         JsonNode[] metrics = new JsonNode[2];
         byte[][][] features = new byte[2][][];
         int[] workers = {1, 2};
+        ai.djl.engine.Engine.getInstance();
+        int threads = ai.djl.pytorch.jni.JniUtils.getNumThreads();
         for (int k = 0; k < 2; k++) {
             Path out = dir.resolve("workers-" + workers[k]);
-            Demo.Options options = new Demo.Options(out, List.of(1L), tiny, 8, "motion", two, two, 1.0, 2,
+            ai.djl.pytorch.jni.JniUtils.setNumThreads(workers[k]);
+            Demo.Options options = new Demo.Options(out, List.of(1L, 2L), tiny, 8, "motion", two, two, 1.0, 2,
                     List.of(4, 8), null, 0.1, EncoderSharing.SEPARATE, null, "test", TrainingClips.Augmentation.DEFAULT);
             ByteArrayOutputStream log = new ByteArrayOutputStream();
-            new Demo(options, new PrintStream(log, true, StandardCharsets.UTF_8), null).stage1Workers(workers[k]).run();
+            try {
+                new Demo(options, new PrintStream(log, true, StandardCharsets.UTF_8), null).stage1Workers(workers[k]).run();
+            } finally {
+                ai.djl.pytorch.jni.JniUtils.setNumThreads(threads);
+            }
             String progress = log.toString(StandardCharsets.UTF_8);
-            assertEquals(workers[k] > 1, progress.contains("5 encoders, 2 side by side"), progress);
+            assertEquals(workers[k] > 1, progress.contains("5 encoders a seed, 2 side by side"), progress);
+            assertEquals(workers[k] > 1, progress.contains("[seed 2 ecrl-plus] "), progress); // queued to a worker
             metrics[k] = new ObjectMapper().readTree(out.resolve("metrics.json").toFile());
             List<String> runs = List.of("base", "ecrl", "ecrl-plus");
             features[k] = new byte[2 * runs.size()][];
