@@ -304,6 +304,7 @@ public final class Demo {
         bench.put("skipped_videos", store.failures().size());
         metrics.put("benchmark", bench);
         metrics.put("seeds", options.seeds());
+        metrics.put("precision", org.ecrl4j.util.Precision.processDefault().label());
         metrics.put("augmentation", options.augment());
         metrics.put("chance", 1.0 / l);
         Map<String, Object> models = new LinkedHashMap<>();

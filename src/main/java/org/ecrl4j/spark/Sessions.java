@@ -53,7 +53,8 @@ final class Sessions {
         b.config("spark.executorEnv.OMP_NUM_THREADS", Integer.toString(threads));
         b.config("spark.executorEnv.OMP_WAIT_POLICY", "PASSIVE");
         b.config("spark.executor.extraJavaOptions", "-Dai.djl.offline=true -Dai.djl.pytorch.num_threads=" + threads
-                + " -Dai.djl.pytorch.num_interop_threads=1");
+                + " -Dai.djl.pytorch.num_interop_threads=1 -D" + org.ecrl4j.util.Precision.PROPERTY + "="
+                + org.ecrl4j.util.Precision.processDefault().label()); // executors in JVMs of their own
         b.config("spark.ui.showConsoleProgress", "false");
         if (local.matches() && !submitted) {
             // This JVM is the whole cluster: no web UI (Jetty's start costs a second) unless asked for,

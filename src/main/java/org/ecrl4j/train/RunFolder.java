@@ -47,8 +47,8 @@ public final class RunFolder {
             Map<String, Object> provenance) {}
 
     /**
-     * Provenance of a run: seed, code version, creation time, Java and DJL versions and the SHA-256 of
-     * each input file.
+     * Provenance of a run: seed, code version, creation time, Java and DJL versions, the precision of
+     * the matrix work ({@code --precision}, as resolved) and the SHA-256 of each input file.
      */
     public static Map<String, Object> provenance(long seed, String codeVersion, Map<String, Path> inputs)
             throws IOException {
@@ -58,6 +58,7 @@ public final class RunFolder {
         p.put("created", Instant.now().toString());
         p.put("java", System.getProperty("java.version"));
         p.put("djl", ai.djl.engine.Engine.getDjlVersion());
+        p.put("precision", org.ecrl4j.util.Precision.processDefault().label()); // --precision, resolved
         Map<String, Object> files = new LinkedHashMap<>();
         for (Map.Entry<String, Path> e : inputs.entrySet()) {
             if (e.getValue() == null) {

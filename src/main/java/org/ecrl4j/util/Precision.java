@@ -30,7 +30,18 @@ public enum Precision {
         }
     }
 
-    private static volatile Precision processDefault = FP32;
+    /**
+     * The system property that gives a JVM its {@link #processDefault} at start ({@code fp32} or
+     * {@code bf16}): how a Spark executor in a JVM of its own learns the driver's {@code --precision}.
+     */
+    public static final String PROPERTY = "ecrl4j.precision";
+
+    private static volatile Precision processDefault = fromProperty(System.getProperty(PROPERTY));
+
+    /** The precision a {@link #PROPERTY} value names: bf16 for {@code bf16}, else fp32 (also when unset). */
+    static Precision fromProperty(String value) {
+        return "bf16".equalsIgnoreCase(value == null ? "" : value.trim()) ? BF16 : FP32;
+    }
 
     /** fp32 or bf16, as the command line writes it. */
     public String label() {

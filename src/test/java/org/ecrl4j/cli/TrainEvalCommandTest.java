@@ -78,6 +78,7 @@ class TrainEvalCommandTest {
         JsonNode config = json.readTree(runDir.resolve("config.json").toFile());
         assertEquals("ecrl", config.at("/head/name").asText());
         assertEquals(4, config.at("/provenance/seed").asInt());
+        assertEquals("fp32", config.at("/provenance/precision").asText(), "the default --precision is recorded");
         assertEquals(64, config.at("/provenance/inputs/features/sha256").asText().length());
         JsonNode metrics = json.readTree(runDir.resolve("metrics.json").toFile());
         assertEquals(3, metrics.get("history").size());

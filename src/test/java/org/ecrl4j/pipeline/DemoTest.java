@@ -34,6 +34,7 @@ class DemoTest {
         assertTrue(progress.contains("== seed 2") && progress.contains("ecrl-plus"), progress);
 
         JsonNode m = new ObjectMapper().readTree(dir.resolve("metrics.json").toFile());
+        assertEquals("fp32", m.path("precision").asText(), "the demo records its precision");
         Path index = dir.resolve("runs").resolve("ecrl").resolve("report").resolve("index.html");
         assertTrue(java.nio.file.Files.isRegularFile(index), "the demo ends with the ECRL report");
         String html = java.nio.file.Files.readString(index);

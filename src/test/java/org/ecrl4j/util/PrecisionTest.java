@@ -27,6 +27,14 @@ class PrecisionTest {
     }
 
     @Test
+    void theStartPropertyNamesTheDefaultOfAJvmOfItsOwn() {
+        assertEquals(Precision.BF16, Precision.fromProperty("bf16"));
+        assertEquals(Precision.BF16, Precision.fromProperty(" BF16 "));
+        assertEquals(Precision.FP32, Precision.fromProperty("fp32"));
+        assertEquals(Precision.FP32, Precision.fromProperty(null));
+    }
+
+    @Test
     void anythingElseNamesTheAcceptedValues() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> Precision.choose("fp16", Set.of()));
