@@ -198,8 +198,23 @@ public final class Demo {
         return this;
     }
 
-    /** Runs everything and writes {@code out/metrics.json}; returns that JSON tree as a map. */
+    /**
+     * Runs everything and writes {@code out/metrics.json}; returns that JSON tree as a map. Every
+     * model (the learned saliency's net too) trains on one libtorch thread ({@link #STAGE1_THREADS}),
+     * the cores going to jobs side by side, so the numbers do not depend on the thread count.
+     */
     public Map<String, Object> run() throws IOException {
+        ai.djl.engine.Engine.getInstance(); // loads the native library
+        int threads = ai.djl.pytorch.jni.JniUtils.getNumThreads();
+        ai.djl.pytorch.jni.JniUtils.setNumThreads(STAGE1_THREADS); // this thread's own count
+        try {
+            return runOnOneThread();
+        } finally {
+            ai.djl.pytorch.jni.JniUtils.setNumThreads(threads);
+        }
+    }
+
+    private Map<String, Object> runOnOneThread() throws IOException {
         long t0 = System.nanoTime();
         Path benchDir = options.out().resolve("benchmark");
         SynthConfig synth = options.benchmark();
@@ -256,10 +271,6 @@ public final class Demo {
             acc5.put(m, new LinkedHashMap<>());
         }
         Map<String, List<FieldBiasMetrics>> field = new LinkedHashMap<>();
-        // Every model trains on one libtorch thread (STAGE1_THREADS): the cores go to jobs side by side.
-        ai.djl.engine.Engine.getInstance(); // loads the native library
-        int threads = ai.djl.pytorch.jni.JniUtils.getNumThreads();
-        ai.djl.pytorch.jni.JniUtils.setNumThreads(STAGE1_THREADS);
         try (Stage1Pool pool = new Stage1Pool()) {
             // Every seed's classifiers are created here, before any head trains (creation re-seeds
             // the engine's generator, which the heads' dropout draws from), and with side-by-side
@@ -281,8 +292,6 @@ public final class Demo {
                 }
             }
             pool.awaitAll();
-        } finally {
-            ai.djl.pytorch.jni.JniUtils.setNumThreads(threads);
         }
         Map<String, Object> metrics = new LinkedHashMap<>();
         Map<String, Object> bench = new LinkedHashMap<>();
@@ -517,8 +526,7 @@ public final class Demo {
     private final class Stage1Pool implements AutoCloseable {
         private final java.util.concurrent.ExecutorService pool;
         private final List<SeedRun> started = new ArrayList<>();
-        private long first = Long.MAX_VALUE;
-        private long last = Long.MIN_VALUE;
+        private Throwable failure;
 
         Stage1Pool() {
             pool = stage1Workers <= 1 ? null : java.util.concurrent.Executors.newFixedThreadPool(stage1Workers, r -> {
@@ -538,6 +546,11 @@ public final class Demo {
         SeedRun start(long seed, ClipStore store, int classes) {
             SeedRun run = new SeedRun(seed);
             started.add(run);
+            run.runs.failure = () -> {
+                synchronized (this) {
+                    return failure;
+                }
+            };
             List<Stage1Job> jobs = stage1Jobs();
             for (Stage1Job j : jobs) {
                 run.runs.classifiers.put(j.name(), FrozenHeads.newClassifier(run.manager, options.widths(),
@@ -565,23 +578,39 @@ public final class Demo {
                     ai.djl.pytorch.jni.JniUtils.setNumThreads(STAGE1_THREADS); // this thread's own count
                     String prefix = "[seed " + seed + " " + j.name() + "] ";
                     log.println(prefix + j.title());
-                    runJob(j, run.runs, run.manager, store, classes, val, seed, line -> log.println(prefix + line.strip()));
+                    try {
+                        runJob(j, run.runs, run.manager, store, classes, val, seed,
+                                line -> log.println(prefix + line.strip()));
+                    } catch (RuntimeException | Error e) {
+                        failed(e); // no queued encoder starts; the heads' thread stops at its next wait
+                        throw e;
+                    }
                     return null;
                 }));
             }
             return run;
         }
 
+        /** The first job failure: stops the queue, and {@link Stage1Runs#get} reports it. */
+        private void failed(Throwable e) {
+            synchronized (this) {
+                if (failure == null) {
+                    failure = e;
+                }
+            }
+            pool.shutdownNow();
+        }
+
         /** Trains one stage-1 encoder (and evaluates it when it is a model), timing both. */
         private void runJob(Stage1Job j, Stage1Runs runs, NDManager manager, ClipStore store, int classes,
                 List<StoredClip> val, long seed, java.util.function.Consumer<String> progress) {
             long t = System.nanoTime();
-            mark(t);
+            runs.mark(t);
             PooledClassifier c = runs.classifiers.get(j.name());
             // The seed's manager: keep-best loads the kept parameters into it (they outlive the job).
             FrozenHeads.train(c, manager, classes, j.train(), val, j.input(), options.stage1().withSeed(seed), progress);
             times.add(stage1Phase(j.name()), t);
-            mark(System.nanoTime());
+            runs.mark(System.nanoTime());
             if (j.evaluated()) {
                 t = System.nanoTime();
                 runs.evaluated.put(j.name(), evaluate(c, manager, store, j.input(), classes));
@@ -589,20 +618,27 @@ public final class Demo {
             }
         }
 
-        private synchronized void mark(long nanos) {
-            first = Math.min(first, nanos);
-            last = Math.max(last, nanos);
-        }
-
-        /** Adds stage 1's wall time (first start to last training end, over all seeds). */
+        /**
+         * Waits for every job and adds stage 1's wall time: with workers, from the first start to
+         * the last training end over all seeds; in turn, the sum of each seed's span (the heads
+         * train between seeds).
+         */
         void awaitAll() {
+            long first = Long.MAX_VALUE;
+            long last = Long.MIN_VALUE;
+            double sum = 0;
             for (SeedRun r : started) {
                 r.runs.awaitAll();
-            }
-            synchronized (this) {
-                if (first <= last) {
-                    times.add(PHASE_STAGE1_WALL, (last - first) / 1e9);
+                synchronized (r.runs) {
+                    if (r.runs.first <= r.runs.last) {
+                        first = Math.min(first, r.runs.first);
+                        last = Math.max(last, r.runs.last);
+                        sum += (r.runs.last - r.runs.first) / 1e9;
+                    }
                 }
+            }
+            if (first <= last) {
+                times.add(PHASE_STAGE1_WALL, pool == null ? sum : (last - first) / 1e9);
             }
         }
 
@@ -614,11 +650,20 @@ public final class Demo {
         public void close() {
             if (pool != null) {
                 pool.shutdownNow();
-                try {
-                    while (!pool.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES)) {
+                // The workers' arrays live in the seeds' managers: wait for them even when this
+                // thread is interrupted, and close the managers only after they stopped.
+                boolean interrupted = false;
+                while (true) {
+                    try {
+                        if (pool.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES)) {
+                            break;
+                        }
                         log.println("stage 1: waiting for the encoders still training");
+                    } catch (InterruptedException e) {
+                        interrupted = true;
                     }
-                } catch (InterruptedException e) {
+                }
+                if (interrupted) {
                     Thread.currentThread().interrupt();
                 }
             }
@@ -649,13 +694,26 @@ public final class Demo {
         }
     }
 
-    /** A seed's stage-1 encoders, trained or training. */
+    /**
+     * A seed's stage-1 encoders, trained or training. {@link #classifiers} and {@link #done} are
+     * written on the heads' thread only (before the jobs are queued), in job order.
+     */
     private static final class Stage1Runs {
         final Map<String, PooledClassifier> classifiers = new LinkedHashMap<>();
-        final Map<String, java.util.concurrent.Future<?>> done = new java.util.concurrent.ConcurrentHashMap<>();
+        final Map<String, java.util.concurrent.Future<?>> done = new LinkedHashMap<>();
         final Map<String, Map<String, Evaluation>> evaluated = new java.util.concurrent.ConcurrentHashMap<>();
         /** With one worker: trains the seed's encoders on the calling thread; null otherwise. */
         Runnable inline;
+        /** The first job failure of any seed, checked before each wait (null: none). */
+        java.util.function.Supplier<Throwable> failure = () -> null;
+        /** First training start and last training end of the seed's jobs (nanoTime). */
+        long first = Long.MAX_VALUE;
+        long last = Long.MIN_VALUE;
+
+        synchronized void mark(long nanos) {
+            first = Math.min(first, nanos);
+            last = Math.max(last, nanos);
+        }
 
         /** Trains the encoders now when they were not queued to workers. */
         void runInline() {
@@ -672,14 +730,24 @@ public final class Demo {
             return classifiers.get(name);
         }
 
-        /** Waits for every job. */
+        /** Waits for every job, in job order (the first failed one's error is thrown). */
         void awaitAll() {
             for (var f : done.values()) {
                 await(f);
             }
         }
 
-        private static void await(java.util.concurrent.Future<?> f) {
+        private void await(java.util.concurrent.Future<?> f) {
+            Throwable failed = failure.get();
+            if (failed != null) { // another seed's encoder failed: stop now, not when its seed comes
+                if (failed instanceof RuntimeException r) {
+                    throw r;
+                }
+                if (failed instanceof Error err) {
+                    throw err;
+                }
+                throw new IllegalStateException(failed);
+            }
             try {
                 f.get();
             } catch (InterruptedException e) {
@@ -791,8 +859,9 @@ public final class Demo {
      * each head with the encoders it was trained with (base: base's encoder for every stream; ecrl:
      * base's as M_v, with its own M_s and M_c when separate), each scored on its own features; the
      * rows of the test features are {@code store.split("iid")} split with {@link SplitOptions#PAPER}.
-     * Only the few chosen videos are split and explained. Runs after all training of the seed and
-     * draws no random numbers, so the demo's numbers do not depend on it. Returns the ECRL run folder.
+     * Only the few chosen videos are split and explained. Runs after the seed's heads, while stage-1
+     * encoders (ceiling's, other seeds') may still train, and draws no random numbers, so the demo's
+     * numbers do not depend on it. Returns the ECRL run folder.
      */
     private Path writeEvidence(NDManager manager, ClipStore store, long seed) {
         Path ecrlRun = runDir(Recipes.ECRL.name());

@@ -119,6 +119,24 @@ class DemoTest {
         double iou = learned.get("iid_mean_iou_learned").asDouble(-1);
         assertTrue(iou >= 0 && iou <= 1, learned.toString());
         assertTrue(m.at("/models/ecrl-plus/iid/acc1").asDouble(-1) >= 0, m.toString());
+
+        // The learned saliency's net trains on one thread too: the same run with libtorch at 2
+        // threads (what --threads 2 sets) ends with the same saliency and the same numbers.
+        ai.djl.engine.Engine.getInstance();
+        int threads = ai.djl.pytorch.jni.JniUtils.getNumThreads();
+        Path again = dir.resolve("threads-2");
+        ai.djl.pytorch.jni.JniUtils.setNumThreads(threads == 2 ? 1 : 2);
+        try {
+            new Demo(new Demo.Options(again, List.of(1L), tiny, 8, Demo.LEARNED, one, one, 1.0, 2, List.of(4, 8),
+                    null, 0.1, EncoderSharing.SEPARATE, List.of("base", "ecrl-plus"), "test",
+                    TrainingClips.Augmentation.DEFAULT), new PrintStream(new ByteArrayOutputStream(), true,
+                            StandardCharsets.UTF_8), null).run();
+        } finally {
+            ai.djl.pytorch.jni.JniUtils.setNumThreads(threads);
+        }
+        JsonNode m2 = new ObjectMapper().readTree(again.resolve("metrics.json").toFile());
+        assertEquals(learned.get("train_loss"), m2.at("/benchmark/learned_saliency/train_loss"));
+        assertEquals(m.get("models"), m2.get("models"));
     }
 
     /**
