@@ -103,7 +103,7 @@ import org.ecrl4j.data.VideoSample;
  * new section starts where seeking is cheaper than decoding on). When there are several sections
  * and the thread budget ({@link DecodeOptions#threads()}, 0 = the available processors) is at
  * least 2, the sections are decoded in parallel, each by its own demuxer and decoder (opened once
- * per reader and reused), with the budget shared among them (at least 2 frame threads each); each
+ * per reader and reused), with the budget shared among them (at least 1 thread each); each
  * section's frames are exactly those of the sequential path (same seek, same decoder, tested).
  *
  * <p>Damage: every decoder error and every frame the decoder flags as corrupt counts against
@@ -411,14 +411,14 @@ public final class FfmpegVideoReader implements VideoReader {
 
     /**
      * Decodes the sections on {@code workers} threads, each with its own decoder, longest section
-     * first. Each decoder gets its share of the thread budget but at least 2 frame threads: a
-     * decoder without threads decodes in the calling Java thread, which a loaded machine's scheduler
-     * starved (a CPU-bound thread waits behind threads that often sleep and wake, as FFmpeg's frame
-     * threads do): on the 2-core development machine at load 40, one section per single-threaded
-     * decoder took 4-17 s for 0.5 s of CPU, two frame threads each 0.5-1.1 s (docs/PERFORMANCE.md).
+     * first. Each decoder gets its share of the thread budget (at least 1), so that the reader never
+     * runs more decoding threads than the budget: a peer measured with the same thread count gets
+     * the same share of the machine. (An earlier floor of 2 frame threads each gave the reader up to
+     * twice the budget, a larger share of a loaded machine and, on an idle one, slower sections:
+     * docs/PERFORMANCE.md.)
      */
     private Map<Integer, RgbFrame> readSections(List<int[]> sections, BitSet wanted, int workers) {
-        int threadsEach = Math.max(2, threadBudget() / workers);
+        int threadsEach = Math.max(1, threadBudget() / workers);
         while (sectionDecoders.size() < workers) {
             sectionDecoders.add(new Decoder(threadsEach, false));
         }
