@@ -226,7 +226,8 @@ public final class BenchHeadCommand implements Callable<Integer> {
             rec.add(round(v, 3));
         }
         ObjectNode env = ours.putObject("env");
-        for (String name : new String[] {"OMP_WAIT_POLICY", "MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_"}) {
+        for (String name : new String[] {"OMP_WAIT_POLICY", "MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_",
+                "MALLOC_ARENA_MAX"}) {
             env.put(name, System.getenv(name));
         }
         o.set("ecrl4j", ours);
