@@ -168,6 +168,8 @@ public final class Demo {
     private final PhaseTimes times = new PhaseTimes();
     /** Stage-1 encoders trained side by side (1: one after the other). */
     private int stage1Workers = 1;
+    /** Tests: the stage-1 job ("SEED NAME") that throws when it starts, or null. */
+    String failingJobForTests;
 
     /** A demo that writes the evidence of its first seed's ECRL run but renders no report. */
     public Demo(Options options, PrintStream log) {
@@ -572,7 +574,7 @@ public final class Demo {
                         + " thread trains the heads%n", jobs.size(), stage1Workers);
             }
             for (Stage1Job j : jobs) {
-                run.runs.done.put(j.name(), pool.submit(() -> {
+                run.runs.done.put(j.name(), submit(() -> {
                     // A new thread records no gradient until a training step asks for it.
                     ai.djl.pytorch.jni.JniUtils.setGradMode(false);
                     ai.djl.pytorch.jni.JniUtils.setNumThreads(STAGE1_THREADS); // this thread's own count
@@ -591,6 +593,25 @@ public final class Demo {
             return run;
         }
 
+        /** Queues a job; once a job has failed (the queue is shut), throws that job's error. */
+        private java.util.concurrent.Future<?> submit(java.util.concurrent.Callable<Void> job) {
+            try {
+                return pool.submit(job);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                Throwable failed;
+                synchronized (this) {
+                    failed = failure;
+                }
+                if (failed instanceof RuntimeException r) {
+                    throw r;
+                }
+                if (failed instanceof Error err) {
+                    throw err;
+                }
+                throw e;
+            }
+        }
+
         /** The first job failure: stops the queue, and {@link Stage1Runs#get} reports it. */
         private void failed(Throwable e) {
             synchronized (this) {
@@ -598,7 +619,12 @@ public final class Demo {
                     failure = e;
                 }
             }
-            pool.shutdownNow();
+            // Jobs never started are cancelled, so a wait on one ends (with this failure) instead of hanging.
+            for (Runnable queued : pool.shutdownNow()) {
+                if (queued instanceof java.util.concurrent.Future<?> f) {
+                    f.cancel(false);
+                }
+            }
         }
 
         /** Trains one stage-1 encoder (and evaluates it when it is a model), timing both. */
@@ -606,6 +632,9 @@ public final class Demo {
                 List<StoredClip> val, long seed, java.util.function.Consumer<String> progress) {
             long t = System.nanoTime();
             runs.mark(t);
+            if ((seed + " " + j.name()).equals(failingJobForTests)) {
+                throw new IllegalStateException("stage 1 of " + j.name() + " (seed " + seed + ") failed on purpose");
+            }
             PooledClassifier c = runs.classifiers.get(j.name());
             // The seed's manager: keep-best loads the kept parameters into it (they outlive the job).
             FrozenHeads.train(c, manager, classes, j.train(), val, j.input(), options.stage1().withSeed(seed), progress);
@@ -715,6 +744,19 @@ public final class Demo {
             last = Math.max(last, nanos);
         }
 
+        private void rethrowFailure() {
+            Throwable failed = failure.get();
+            if (failed instanceof RuntimeException r) {
+                throw r;
+            }
+            if (failed instanceof Error err) {
+                throw err;
+            }
+            if (failed != null) {
+                throw new IllegalStateException(failed);
+            }
+        }
+
         /** Trains the encoders now when they were not queued to workers. */
         void runInline() {
             if (inline != null) {
@@ -738,18 +780,12 @@ public final class Demo {
         }
 
         private void await(java.util.concurrent.Future<?> f) {
-            Throwable failed = failure.get();
-            if (failed != null) { // another seed's encoder failed: stop now, not when its seed comes
-                if (failed instanceof RuntimeException r) {
-                    throw r;
-                }
-                if (failed instanceof Error err) {
-                    throw err;
-                }
-                throw new IllegalStateException(failed);
-            }
+            rethrowFailure(); // another seed's encoder failed: stop now, not when its seed comes
             try {
                 f.get();
+            } catch (java.util.concurrent.CancellationException e) {
+                rethrowFailure(); // cancelled because an encoder failed
+                throw new IllegalStateException("stage 1 was stopped", e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("stage 1 was interrupted", e);

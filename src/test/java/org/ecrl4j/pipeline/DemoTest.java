@@ -193,6 +193,39 @@ class DemoTest {
         assertEquals(metrics[0].get("models"), metrics[1].get("models"));
     }
 
+    /**
+     * A stage-1 encoder that fails stops the demo with its error, without a hang and without
+     * metrics: with 2 seeds and 2 workers, seed 2's M_c fails while the heads' thread works on seed 1
+     * (the queue is cancelled), and seed 1's ecrl-plus fails while the heads' thread waits for it.
+     */
+    @Test
+    void aFailedEncoderStopsTheDemoWithItsError() throws Exception {
+        SynthConfig tiny = new SynthConfig(2, 4, 24, 16, 8, 0.9, 0.8, 3, VideoCodec.H264);
+        TrainOptions two = new TrainOptions(2, 4, 2e-3f, 1e-3f, TrainOptions.Schedule.COSINE, 4, 0.1f, 0, true);
+        for (String failing : List.of("2 ecrl M_c", "1 ecrl-plus")) {
+            Path out = dir.resolve("fails-" + failing.replace(' ', '-'));
+            Demo.Options options = new Demo.Options(out, List.of(1L, 2L), tiny, 8, "motion", two, two, 1.0, 2,
+                    List.of(4, 8), null, 0.1, EncoderSharing.SEPARATE, null, "test", TrainingClips.Augmentation.DEFAULT);
+            Demo demo = new Demo(options, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                    null).stage1Workers(2);
+            demo.failingJobForTests = failing;
+            Throwable[] thrown = new Throwable[1];
+            Thread t = new Thread(() -> {
+                try {
+                    demo.run();
+                } catch (Throwable e) {
+                    thrown[0] = e;
+                }
+            });
+            t.start();
+            t.join(120_000);
+            assertFalse(t.isAlive(), "the demo hangs after " + failing + " failed");
+            assertTrue(thrown[0] instanceof IllegalStateException
+                    && thrown[0].getMessage().contains("failed on purpose"), String.valueOf(thrown[0]));
+            assertFalse(java.nio.file.Files.exists(out.resolve("metrics.json")), "no metrics after a failure");
+        }
+    }
+
     @Test
     void valStaticFreezesEachClipOnItsFirstFrameWithEmptySaliency() {
         List<StoredClip> clips = JointTrainerTest.clips(4, 3);
