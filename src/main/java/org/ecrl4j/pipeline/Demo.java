@@ -202,13 +202,13 @@ public final class Demo {
 
     /**
      * Runs everything and writes {@code out/metrics.json}; returns that JSON tree as a map. Every
-     * model (the learned saliency's net too) trains on one libtorch thread ({@link #STAGE1_THREADS}),
+     * model (the learned saliency's net too) trains on one libtorch thread ({@link #MODEL_THREADS}),
      * the cores going to jobs side by side, so the numbers do not depend on the thread count.
      */
     public Map<String, Object> run() throws IOException {
         ai.djl.engine.Engine.getInstance(); // loads the native library
         int threads = ai.djl.pytorch.jni.JniUtils.getNumThreads();
-        ai.djl.pytorch.jni.JniUtils.setNumThreads(STAGE1_THREADS); // this thread's own count
+        ai.djl.pytorch.jni.JniUtils.setNumThreads(MODEL_THREADS); // this thread's own count
         try {
             return runOnOneThread();
         } finally {
@@ -423,7 +423,6 @@ public final class Demo {
         String ecrlName = Recipes.ECRL.name();
         String plusName = Recipes.ECRL_PLUS.name();
         List<String> models = options.models();
-        boolean separate = models.contains(ecrlName) && options.ecrlEncoders() == EncoderSharing.SEPARATE;
         List<Stage1Job> jobs = new ArrayList<>();
         if (models.contains(plusName)) {
             jobs.add(new Stage1Job(plusName, "ecrl-plus: clip-box masked foreground, GLCA on S, background swap p="
@@ -435,7 +434,7 @@ public final class Demo {
             jobs.add(new Stage1Job(baseName, "base: plain classifier on train (also ECRL's stage 1)", trainClips,
                     plain, models.contains(baseName)));
         }
-        if (separate) {
+        if (separateEcrlEncoders()) {
             jobs.add(new Stage1Job(M_S, "stage 1 of ecrl's M_s: plain classifier on the foreground stream S",
                     trainClips, FrozenHeads.stage1Input(Stage1.FOREGROUND, SplitOptions.PAPER, 0), false));
             jobs.add(new Stage1Job(M_C, "stage 1 of ecrl's M_c: plain classifier on the background stream C",
@@ -447,6 +446,11 @@ public final class Demo {
         return jobs;
     }
 
+    /** Whether ecrl runs with its own stage-1 M_s and M_c (the paper), beside base's M_v. */
+    private boolean separateEcrlEncoders() {
+        return options.models().contains(Recipes.ECRL.name()) && options.ecrlEncoders() == EncoderSharing.SEPARATE;
+    }
+
     private Map<String, Map<String, Evaluation>> runSeed(SeedRun run, ClipStore store, int classes) {
         Map<String, Map<String, Evaluation>> results = new LinkedHashMap<>();
         long seed = run.seed;
@@ -454,7 +458,6 @@ public final class Demo {
         String ecrlName = Recipes.ECRL.name();
         String plusName = Recipes.ECRL_PLUS.name();
         List<String> models = options.models();
-        boolean separate = models.contains(ecrlName) && options.ecrlEncoders() == EncoderSharing.SEPARATE;
         NDManager manager = run.manager;
         Stage1Runs runs = run.runs;
         runs.runInline(); // one worker: this seed's encoders train here, now
@@ -472,7 +475,7 @@ public final class Demo {
         }
         if (models.contains(ecrlName)) {
             PooledClassifier base = runs.get(baseName);
-            Encoders ecrlEncoders = separate
+            Encoders ecrlEncoders = separateEcrlEncoders()
                     ? Encoders.of(base.encoder(), runs.get(M_S).encoder(), runs.get(M_C).encoder())
                     : Encoders.of(base.encoder(), EncoderSharing.SHARED, manager);
             log.println("ecrl: the paper's ECRL (per-frame crop) from base's stage-1 encoder");
@@ -548,11 +551,7 @@ public final class Demo {
         SeedRun start(long seed, ClipStore store, int classes) {
             SeedRun run = new SeedRun(seed);
             started.add(run);
-            run.runs.failure = () -> {
-                synchronized (this) {
-                    return failure;
-                }
-            };
+            run.runs.failure = this::firstFailure;
             List<Stage1Job> jobs = stage1Jobs();
             for (Stage1Job j : jobs) {
                 run.runs.classifiers.put(j.name(), FrozenHeads.newClassifier(run.manager, options.widths(),
@@ -577,7 +576,7 @@ public final class Demo {
                 run.runs.done.put(j.name(), submit(() -> {
                     // A new thread records no gradient until a training step asks for it.
                     ai.djl.pytorch.jni.JniUtils.setGradMode(false);
-                    ai.djl.pytorch.jni.JniUtils.setNumThreads(STAGE1_THREADS); // this thread's own count
+                    ai.djl.pytorch.jni.JniUtils.setNumThreads(MODEL_THREADS); // this thread's own count
                     String prefix = "[seed " + seed + " " + j.name() + "] ";
                     log.println(prefix + j.title());
                     try {
@@ -598,18 +597,13 @@ public final class Demo {
             try {
                 return pool.submit(job);
             } catch (java.util.concurrent.RejectedExecutionException e) {
-                Throwable failed;
-                synchronized (this) {
-                    failed = failure;
-                }
-                if (failed instanceof RuntimeException r) {
-                    throw r;
-                }
-                if (failed instanceof Error err) {
-                    throw err;
-                }
-                throw e;
+                Throwable failed = firstFailure();
+                throw failed != null ? unchecked(failed) : e;
             }
+        }
+
+        private synchronized Throwable firstFailure() {
+            return failure;
         }
 
         /** The first job failure: stops the queue, and {@link Stage1Runs#get} reports it. */
@@ -746,14 +740,8 @@ public final class Demo {
 
         private void rethrowFailure() {
             Throwable failed = failure.get();
-            if (failed instanceof RuntimeException r) {
-                throw r;
-            }
-            if (failed instanceof Error err) {
-                throw err;
-            }
             if (failed != null) {
-                throw new IllegalStateException(failed);
+                throw unchecked(failed);
             }
         }
 
@@ -790,26 +778,27 @@ public final class Demo {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("stage 1 was interrupted", e);
             } catch (java.util.concurrent.ExecutionException e) {
-                Throwable c = e.getCause();
-                if (c instanceof RuntimeException r) {
-                    throw r;
-                }
-                if (c instanceof Error err) {
-                    throw err;
-                }
-                throw new IllegalStateException(c);
+                throw unchecked(e.getCause());
             }
         }
     }
 
+    /** A stage-1 job's error as thrown: an unchecked one as it is (an Error is thrown here), else wrapped. */
+    private static RuntimeException unchecked(Throwable t) {
+        if (t instanceof Error err) {
+            throw err;
+        }
+        return t instanceof RuntimeException r ? r : new IllegalStateException(t);
+    }
+
     /**
-     * Intra-op threads of a stage-1 encoder, whatever {@code --threads} says: the built-in backbone's
-     * convolutions are too small to share well (a step at the demo's sizes took 27 ms on one thread
-     * and 20-26 ms on two), so the cores are better spent on encoders side by side (two encoders with
-     * one thread each ran 27-31 ms a step, with two threads each 45 ms). A fixed count also keeps an
-     * encoder's result independent of {@link #stage1Workers} and {@code --threads}.
+     * Intra-op threads of every model the demo trains, whatever {@code --threads} says: the built-in
+     * backbone's convolutions are too small to share well (a step at the demo's sizes took 27 ms on
+     * one thread and 20-26 ms on two), so the cores are better spent on encoders side by side (two
+     * encoders with one thread each ran 27-31 ms a step, with two threads each 45 ms). A fixed count
+     * also keeps every result independent of {@link #stage1Workers} and {@code --threads}.
      */
-    static final int STAGE1_THREADS = 1;
+    static final int MODEL_THREADS = 1;
 
     /** The phase name of a stage-1 encoder's training. */
     static String stage1Phase(String job) {

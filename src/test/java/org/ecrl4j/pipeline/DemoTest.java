@@ -123,17 +123,11 @@ class DemoTest {
         // The learned saliency's net trains on one thread too: the same run with libtorch at 2
         // threads (what --threads 2 sets) ends with the same saliency and the same numbers.
         ai.djl.engine.Engine.getInstance();
-        int threads = ai.djl.pytorch.jni.JniUtils.getNumThreads();
         Path again = dir.resolve("threads-2");
-        ai.djl.pytorch.jni.JniUtils.setNumThreads(threads == 2 ? 1 : 2);
-        try {
-            new Demo(new Demo.Options(again, List.of(1L), tiny, 8, Demo.LEARNED, one, one, 1.0, 2, List.of(4, 8),
-                    null, 0.1, EncoderSharing.SEPARATE, List.of("base", "ecrl-plus"), "test",
-                    TrainingClips.Augmentation.DEFAULT), new PrintStream(new ByteArrayOutputStream(), true,
-                            StandardCharsets.UTF_8), null).run();
-        } finally {
-            ai.djl.pytorch.jni.JniUtils.setNumThreads(threads);
-        }
+        runAtThreads(ai.djl.pytorch.jni.JniUtils.getNumThreads() == 2 ? 1 : 2, new Demo(new Demo.Options(again,
+                List.of(1L), tiny, 8, Demo.LEARNED, one, one, 1.0, 2, List.of(4, 8), null, 0.1, EncoderSharing.SEPARATE,
+                List.of("base", "ecrl-plus"), "test", TrainingClips.Augmentation.DEFAULT),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), null));
         JsonNode m2 = new ObjectMapper().readTree(again.resolve("metrics.json").toFile());
         assertEquals(learned.get("train_loss"), m2.at("/benchmark/learned_saliency/train_loss"));
         assertEquals(m.get("models"), m2.get("models"));
@@ -156,19 +150,13 @@ class DemoTest {
         JsonNode[] metrics = new JsonNode[2];
         byte[][][] features = new byte[2][][];
         int[] workers = {1, 2};
-        ai.djl.engine.Engine.getInstance();
-        int threads = ai.djl.pytorch.jni.JniUtils.getNumThreads();
         for (int k = 0; k < 2; k++) {
             Path out = dir.resolve("workers-" + workers[k]);
-            ai.djl.pytorch.jni.JniUtils.setNumThreads(workers[k]);
             Demo.Options options = new Demo.Options(out, List.of(1L, 2L), tiny, 8, "motion", two, two, 1.0, 2,
                     List.of(4, 8), null, 0.1, EncoderSharing.SEPARATE, null, "test", TrainingClips.Augmentation.DEFAULT);
             ByteArrayOutputStream log = new ByteArrayOutputStream();
-            try {
-                new Demo(options, new PrintStream(log, true, StandardCharsets.UTF_8), null).stage1Workers(workers[k]).run();
-            } finally {
-                ai.djl.pytorch.jni.JniUtils.setNumThreads(threads);
-            }
+            runAtThreads(workers[k],
+                    new Demo(options, new PrintStream(log, true, StandardCharsets.UTF_8), null).stage1Workers(workers[k]));
             String progress = log.toString(StandardCharsets.UTF_8);
             assertEquals(workers[k] > 1, progress.contains("5 encoders a seed, 2 side by side"), progress);
             assertEquals(workers[k] > 1, progress.contains("[seed 2 ecrl-plus] "), progress); // queued to a worker
@@ -223,6 +211,18 @@ class DemoTest {
             assertTrue(thrown[0] instanceof IllegalStateException
                     && thrown[0].getMessage().contains("failed on purpose"), String.valueOf(thrown[0]));
             assertFalse(java.nio.file.Files.exists(out.resolve("metrics.json")), "no metrics after a failure");
+        }
+    }
+
+    /** Runs the demo with libtorch's intra-op threads at {@code threads} (what --threads sets), then restores them. */
+    private static void runAtThreads(int threads, Demo demo) throws java.io.IOException {
+        ai.djl.engine.Engine.getInstance();
+        int before = ai.djl.pytorch.jni.JniUtils.getNumThreads();
+        ai.djl.pytorch.jni.JniUtils.setNumThreads(threads);
+        try {
+            demo.run();
+        } finally {
+            ai.djl.pytorch.jni.JniUtils.setNumThreads(before);
         }
     }
 
