@@ -3,17 +3,13 @@ package org.ecrl4j.nn;
 import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.engine.PtSymbolBlock;
-import ai.djl.pytorch.jni.IValue;
 import ai.djl.pytorch.jni.JniUtils;
 import java.io.IOException;
 import java.io.InputStream;
-import java.lang.reflect.Constructor;
-import java.lang.reflect.Field;
 import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
+import org.ecrl4j.nn.backbone.ModuleMethods;
 
 /**
  * The bfloat16 products of the head ({@link org.ecrl4j.util.Precision#BF16}): float32 in, bfloat16
@@ -30,9 +26,6 @@ final class Bf16Ops {
     private static final String RESOURCE = "bf16_ops.pt";
 
     private final PtSymbolBlock module;
-    private final Object lib;
-    private final Method runMethod;
-    private final Constructor<IValue> wrap;
 
     private Bf16Ops() {
         PtNDManager manager = (PtNDManager) NDManager.newBaseManager();
@@ -41,16 +34,8 @@ final class Bf16Ops {
                 throw new IllegalStateException("The jar lacks org/ecrl4j/nn/" + RESOURCE + "; rebuild it (mvn package)");
             }
             module = JniUtils.loadModule(manager, in, true, false);
-            Class<?> c = Class.forName("ai.djl.pytorch.jni.PyTorchLibrary");
-            Field f = c.getDeclaredField("LIB");
-            f.setAccessible(true);
-            lib = f.get(null);
-            runMethod = c.getDeclaredMethod("moduleRunMethod", long.class, String.class, long[].class, boolean.class,
-                    boolean.class);
-            runMethod.setAccessible(true);
-            wrap = IValue.class.getDeclaredConstructor(long.class);
-            wrap.setAccessible(true);
-        } catch (IOException | ReflectiveOperationException | RuntimeException e) {
+            ModuleMethods.check();
+        } catch (IOException | RuntimeException e) {
             throw new IllegalStateException("Cannot load the bf16 products (" + e.getMessage() + "); use --precision fp32",
                     e);
         }
@@ -79,28 +64,13 @@ final class Bf16Ops {
      * otherwise.
      */
     private NDArray run(String method, boolean grad, NDArray... inputs) {
-        IValue[] in = new IValue[inputs.length];
-        long[] handles = new long[inputs.length];
         try {
-            for (int i = 0; i < inputs.length; i++) {
-                in[i] = IValue.from((PtNDArray) inputs[i]);
-                handles[i] = in[i].getHandle();
-            }
-            long out = (Long) runMethod.invoke(lib, module.getHandle(), method, handles, grad, false);
-            try (IValue result = wrap.newInstance(out)) {
-                return result.toTensor((PtNDManager) inputs[0].getManager());
-            }
+            return ModuleMethods.run(module, method, grad, inputs);
         } catch (InvocationTargetException e) {
             Throwable c = e.getCause();
             throw c instanceof RuntimeException r ? r : new EngineException(method + " (bf16) failed", c);
-        } catch (ReflectiveOperationException e) {
+        } catch (ModuleMethods.UnavailableException e) {
             throw new EngineException("cannot run the bf16 " + method + " in this DJL version", e);
-        } finally {
-            for (IValue v : in) {
-                if (v != null) {
-                    v.close();
-                }
-            }
         }
     }
 }

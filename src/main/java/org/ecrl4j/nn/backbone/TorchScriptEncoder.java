@@ -279,10 +279,15 @@ public final class TorchScriptEncoder extends AbstractBlock implements VideoEnco
      * unless it is asked to train; the module's train/eval state is not touched by that flag.
      */
     public NDArray fromActivationsWithGradient(NDArray a) {
-        try (ai.djl.pytorch.jni.IValue in = ai.djl.pytorch.jni.IValue.from((ai.djl.pytorch.engine.PtNDArray) a);
-                ai.djl.pytorch.jni.IValue out = wrapIValue(runMethodWithGradient(FROM_ACTIVATIONS,
-                        new long[] {in.getHandle()}))) {
-            return out.toTensor((PtNDManager) a.getManager());
+        try {
+            return ModuleMethods.run(module, FROM_ACTIVATIONS, true, a);
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            Throwable c = e.getCause();
+            throw new BackboneException(describe() + ": " + FROM_ACTIVATIONS + " failed (" + firstLine(c) + ")", c);
+        } catch (RuntimeException e) {
+            Throwable why = e instanceof ModuleMethods.UnavailableException ? e.getCause() : e;
+            throw new BackboneException(describe() + ": cannot run " + FROM_ACTIVATIONS + " with gradients in this DJL"
+                    + " version (" + firstLine(why) + "); use Grad-CAM on the input instead", e);
         }
     }
 
@@ -300,35 +305,6 @@ public final class TorchScriptEncoder extends AbstractBlock implements VideoEnco
         }
         NDList out = ai.djl.pytorch.jni.IValueUtils.forward(module, new NDList(clips), true);
         return single(out, clips.getShape());
-    }
-
-    private long runMethodWithGradient(String method, long[] inputs) {
-        try {
-            Class<?> lib = Class.forName("ai.djl.pytorch.jni.PyTorchLibrary");
-            java.lang.reflect.Field f = lib.getDeclaredField("LIB");
-            f.setAccessible(true);
-            java.lang.reflect.Method run = lib.getDeclaredMethod("moduleRunMethod", long.class, String.class,
-                    long[].class, boolean.class, boolean.class);
-            run.setAccessible(true);
-            return (Long) run.invoke(f.get(null), module.getHandle(), method, inputs, true, false);
-        } catch (java.lang.reflect.InvocationTargetException e) {
-            Throwable c = e.getCause();
-            throw new BackboneException(describe() + ": " + method + " failed (" + firstLine(c) + ")", c);
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            throw new BackboneException(describe() + ": cannot run " + method + " with gradients in this DJL version ("
-                    + firstLine(e) + "); use Grad-CAM on the input instead", e);
-        }
-    }
-
-    private static ai.djl.pytorch.jni.IValue wrapIValue(long handle) {
-        try {
-            java.lang.reflect.Constructor<ai.djl.pytorch.jni.IValue> c =
-                    ai.djl.pytorch.jni.IValue.class.getDeclaredConstructor(long.class);
-            c.setAccessible(true);
-            return c.newInstance(handle);
-        } catch (ReflectiveOperationException e) {
-            throw new BackboneException("cannot wrap a TorchScript result in this DJL version (" + firstLine(e) + ")", e);
-        }
     }
 
     /** The TorchScript file this encoder was loaded from. */
